@@ -1,0 +1,61 @@
+// @ts-check
+import js from '@eslint/js'
+import globals from 'globals'
+import svelte from 'eslint-plugin-svelte'
+import tseslint from 'typescript-eslint'
+
+/**
+ * Process boundaries. Each process may import only what runs where it runs:
+ * - the renderer: browser code, Svelte and src/shared (never main, preload, electron or Node);
+ * - the preload: electron (its sandboxed subset) and src/shared;
+ * - main: Node, electron and src/shared (never the renderer or preload);
+ * - shared: nothing process-specific at all.
+ */
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'tls', 'child_process', 'url']
+const restrict = (groups, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
+})
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'docs/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    files: ['src/renderer/**/*', 'test/renderer/**/*'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: restrict(
+      ['**/main/**', '**/preload/**', 'electron', 'electron-store', ...nodeBuiltins],
+      'The renderer is a sandboxed web page: it may import only browser code and src/shared.',
+    ),
+  },
+  {
+    files: ['src/preload/**/*'],
+    rules: restrict(
+      ['**/main/**', '**/renderer/**', 'electron-store', ...nodeBuiltins],
+      'The preload is sandboxed: it may import only electron and src/shared.',
+    ),
+  },
+  {
+    files: ['src/main/**/*'],
+    rules: restrict(['**/renderer/**', '**/preload/**'], 'Main may not import renderer or preload code.'),
+  },
+  {
+    files: ['src/shared/**/*'],
+    rules: restrict(
+      ['**/main/**', '**/renderer/**', '**/preload/**', 'electron', 'electron-store', ...nodeBuiltins],
+      'src/shared is the contract between processes: plain TypeScript, no process-specific imports.',
+    ),
+  },
+)

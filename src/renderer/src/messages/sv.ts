@@ -1,0 +1,3 @@
+export const sv = {
+  'placeholder.title': 'Inloggning med Mobilt BankID',
+} as const
