@@ -1,0 +1,349 @@
+// The simulator's own PKI, shaped like real BankID: an "SSL root CA" that issues the server
+// certificate (the client's only trust anchor) and a separate "RP CA" that issues the RP client
+// certificate (the server's only accepted client issuer). Generated with Node's crypto and
+// node-forge only, because a fresh kiosk machine has no openssl binary.
+
+import { X509Certificate, createPrivateKey, generateKeyPair, randomBytes } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { createSecureContext } from 'node:tls'
+import { promisify } from 'node:util'
+import forge from 'node-forge'
+
+/** Same passphrase as BankID's public test RP certificate, so the simulator feels like test. */
+export const CLIENT_PASSPHRASE = 'qwerty123'
+
+export interface SimulatorPki {
+  dir: string
+  /** PEM of the simulator's SSL root CA: the client's only trust anchor for environment "simulator" */
+  serverCaPem: string
+  serverCaPath: string
+  /** The SSL root CA's private key (unencrypted, 0o600), kept so more server certificates can be issued */
+  serverCaKeyPath: string
+  /** server cert+key PEM (SAN: IP 127.0.0.1, IP ::1, DNS localhost); the key is unencrypted PKCS#8 */
+  serverCertPem: string
+  serverKeyPem: string
+  serverCertPath: string
+  serverKeyPath: string
+  /** PEM of the RP CA the server accepts client certificates from */
+  clientCaPem: string
+  clientCaPath: string
+  /** The RP client certificate in three forms, all with passphrase CLIENT_PASSPHRASE: */
+  /** PKCS#12 with cert, key and RP CA cert; key bag PBES2/AES-256-CBC, so no OpenSSL legacy provider is needed */
+  clientP12Path: string
+  /** PEM certificate */
+  clientCertPath: string
+  /** PEM private key, encrypted PKCS#8 (PBES2/AES-256-CBC): Node tls { key, passphrase } or curl --key --pass */
+  clientKeyPath: string
+}
+
+const FILES = {
+  serverCa: 'ssl-root-ca.pem',
+  serverCaKey: 'ssl-root-ca.key',
+  serverCert: 'server.crt',
+  serverKey: 'server.key',
+  clientCa: 'rp-ca.pem',
+  clientCaKey: 'rp-ca.key',
+  clientP12: 'client.p12',
+  clientCert: 'client.crt',
+  clientKey: 'client.key',
+  readme: 'README.txt',
+} as const
+type FileId = keyof typeof FILES
+
+/** Files that hold private keys (encrypted or not): readable by the owner only. */
+const PRIVATE: ReadonlySet<FileId> = new Set(['serverCaKey', 'serverKey', 'clientCaKey', 'clientP12', 'clientKey'])
+
+const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000
+const CLOCK_SKEW_MS = 60 * 60 * 1000
+
+const README = `BankID Kiosk simulator PKI. Generated automatically; for the local simulator only, never for production.
+Delete this folder to make the simulator generate a new one.
+
+ssl-root-ca.pem  SSL root CA certificate: the kiosk's only trust anchor for environment "simulator"
+ssl-root-ca.key  its private key (unencrypted), used to issue server certificates
+server.crt       the simulator's TLS server certificate (127.0.0.1, ::1, localhost)
+server.key       its private key (unencrypted)
+rp-ca.pem        RP CA certificate: the simulator accepts client certificates issued by it
+rp-ca.key        its private key (unencrypted)
+client.p12       the RP client certificate and key as PKCS#12, passphrase ${CLIENT_PASSPHRASE}
+client.crt       the same client certificate as PEM
+client.key       its private key as encrypted PKCS#8 PEM, passphrase ${CLIENT_PASSPHRASE}
+
+Example:
+  curl --cacert ssl-root-ca.pem --cert client.crt --key client.key --pass ${CLIENT_PASSPHRASE} https://127.0.0.1:<port>/
+`
+
+/** Loads the PKI from dir, or generates it there if missing, incomplete or expiring within 30 days. */
+export async function loadOrCreateSimulatorPki(dir: string, options: { now?: Date } = {}): Promise<SimulatorPki> {
+  const now = options.now ?? new Date()
+  const existing = await load(dir, now)
+  if (existing) return existing
+  await install(dir, await generate(now), now)
+  // Read back what is on disk: if another process won the race, its files are the ones in use.
+  const installed = await load(dir, now)
+  if (!installed) throw new Error(`The simulator PKI in ${dir} is unusable right after generating it`)
+  return installed
+}
+
+/** Issues an extra client certificate from a DIFFERENT, freshly made CA (the server must refuse it). */
+export async function createForeignClientCertificate(): Promise<{ certPem: string; keyPem: string; caPem: string }> {
+  const now = new Date()
+  const [caKeys, keys] = await Promise.all([newKeyPair(), newKeyPair()])
+  const ca = issue('BankID Kiosk Simulator Foreign CA (untrusted)', 'ca', caKeys, null, validity(now, 10))
+  const cert = issue('Foreign RP (untrusted)', 'client', keys, { cert: ca, key: caKeys.forgeKey }, validity(now, 2))
+  return { certPem: toPem(cert), keyPem: pkcs8(keys.privateKey), caPem: toPem(ca) }
+}
+
+/** For fault tests: a server certificate from the same server CA but with a chosen validity window. */
+export async function issueServerCertificate(
+  pki: SimulatorPki,
+  window: { notBefore: Date; notAfter: Date },
+): Promise<{ certPem: string; keyPem: string }> {
+  const issuer = {
+    cert: forge.pki.certificateFromPem(pki.serverCaPem),
+    key: forge.pki.privateKeyFromPem(await readFile(pki.serverCaKeyPath, 'utf8')),
+  }
+  const keys = await newKeyPair()
+  const cert = issue('localhost', 'server', keys, issuer, window)
+  return { certPem: toPem(cert), keyPem: pkcs8(keys.privateKey) }
+}
+
+/** The default folder: the per-user data dir for "bankid-kiosk", plus "simulator". */
+export function defaultSimulatorPkiDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string {
+  if (platform === 'win32') {
+    const base = env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local')
+    return path.win32.join(base, 'bankid-kiosk', 'simulator')
+  }
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'bankid-kiosk', 'simulator')
+  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdg = env.XDG_DATA_HOME
+  const base = xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.local', 'share')
+  return path.posix.join(base, 'bankid-kiosk', 'simulator')
+}
+
+// ---- generation ----
+
+interface KeyPair {
+  privateKey: KeyObject
+  forgeKey: forge.pki.rsa.PrivateKey
+  forgePublicKey: forge.pki.rsa.PublicKey
+}
+interface Issuer {
+  cert: forge.pki.Certificate
+  key: forge.pki.rsa.PrivateKey
+}
+interface Validity {
+  notBefore: Date
+  notAfter: Date
+}
+type Profile = 'ca' | 'server' | 'client'
+
+async function generate(now: Date): Promise<Record<FileId, string | Buffer>> {
+  // Native keygen: node-forge's pure-JS RSA keygen takes seconds per key.
+  const [serverCaKeys, serverKeys, clientCaKeys, clientKeys] = await Promise.all([
+    newKeyPair(),
+    newKeyPair(),
+    newKeyPair(),
+    newKeyPair(),
+  ])
+  const serverCa = issue('BankID Kiosk Simulator SSL Root CA', 'ca', serverCaKeys, null, validity(now, 10))
+  const clientCa = issue('BankID Kiosk Simulator RP CA', 'ca', clientCaKeys, null, validity(now, 10))
+  const serverIssuer = { cert: serverCa, key: serverCaKeys.forgeKey }
+  const clientIssuer = { cert: clientCa, key: clientCaKeys.forgeKey }
+  const server = issue('localhost', 'server', serverKeys, serverIssuer, validity(now, 2))
+  const client = issue('Simulator RP (kiosk)', 'client', clientKeys, clientIssuer, validity(now, 2))
+
+  // PBES2 with AES-256-CBC and HMAC-SHA256 for the key bag: OpenSSL 3 (and BoringSSL in Electron) read it
+  // without the legacy provider, unlike RC2/RC4 PBE. The certificate bags are unencrypted; certificates
+  // are public anyway. The MAC is HMAC-SHA1, which node-forge always uses and OpenSSL 3 accepts.
+  // A variable, not a literal: @types/node-forge omits prfAlgorithm, which toPkcs12Asn1 passes on.
+  const p12Options = {
+    algorithm: 'aes256',
+    prfAlgorithm: 'sha256',
+    count: 2048,
+    friendlyName: 'Simulator RP (kiosk)',
+  } as const
+  const p12 = forge.pkcs12.toPkcs12Asn1(clientKeys.forgeKey, [client, clientCa], CLIENT_PASSPHRASE, p12Options)
+
+  return {
+    serverCa: toPem(serverCa),
+    serverCaKey: pkcs8(serverCaKeys.privateKey),
+    serverCert: toPem(server),
+    serverKey: pkcs8(serverKeys.privateKey),
+    clientCa: toPem(clientCa),
+    clientCaKey: pkcs8(clientCaKeys.privateKey),
+    clientP12: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'),
+    clientCert: toPem(client),
+    // Node's own export writes PBES2 (AES-256-CBC, HMAC-SHA256): what OpenSSL, curl and Node tls expect.
+    clientKey: clientKeys.privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+      cipher: 'aes-256-cbc',
+      passphrase: CLIENT_PASSPHRASE,
+    }) as string,
+    readme: README,
+  }
+}
+
+async function newKeyPair(): Promise<KeyPair> {
+  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })
+  const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string)
+  return { privateKey, forgeKey, forgePublicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) }
+}
+
+/** Issues a certificate; issuer null means self-signed. */
+function issue(commonName: string, profile: Profile, keys: KeyPair, issuer: Issuer | null, window: Validity) {
+  const cert = forge.pki.createCertificate()
+  cert.publicKey = keys.forgePublicKey
+  cert.serialNumber = randomSerial()
+  cert.validity.notBefore = window.notBefore
+  cert.validity.notAfter = window.notAfter
+  cert.setSubject([
+    { name: 'commonName', value: commonName },
+    { name: 'organizationName', value: 'BankID Kiosk Simulator' },
+  ])
+  cert.setIssuer(issuer ? issuer.cert.subject.attributes : cert.subject.attributes)
+
+  const extensions: object[] = [{ name: 'subjectKeyIdentifier' }]
+  if (issuer) {
+    const keyIdentifier = issuer.cert.generateSubjectKeyIdentifier().getBytes()
+    extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier })
+  }
+  if (profile === 'ca') {
+    extensions.push(
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    )
+  } else {
+    extensions.push(
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    )
+  }
+  if (profile === 'server') {
+    extensions.push(
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
+    )
+  }
+  if (profile === 'client') extensions.push({ name: 'extKeyUsage', clientAuth: true })
+  cert.setExtensions(extensions)
+
+  cert.sign(issuer ? issuer.key : keys.forgeKey, forge.md.sha256.create())
+  return cert
+}
+
+/** notBefore an hour back, so a client whose clock is slightly behind still accepts the certificate. */
+function validity(now: Date, years: number): Validity {
+  const notAfter = new Date(now)
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + years)
+  return { notBefore: new Date(now.getTime() - CLOCK_SKEW_MS), notAfter }
+}
+
+/** 128 random bits; the top bit cleared (DER INTEGER stays positive) and the first byte non-zero (minimal encoding). */
+function randomSerial(): string {
+  const bytes = randomBytes(16)
+  bytes.writeUInt8((bytes.readUInt8(0) & 0x7f) | 0x01, 0)
+  return bytes.toString('hex')
+}
+
+const toPem = (cert: forge.pki.Certificate): string => forge.pki.certificateToPem(cert)
+const pkcs8 = (key: KeyObject): string => key.export({ type: 'pkcs8', format: 'pem' }) as string
+
+// ---- loading and installing ----
+
+/** The PKI in dir if every file is there, consistent and valid for more than 30 days; otherwise undefined. */
+async function load(dir: string, now: Date): Promise<SimulatorPki | undefined> {
+  const file = (id: FileId) => path.join(dir, FILES[id])
+  const text = (id: FileId) => readFile(file(id), 'utf8')
+  try {
+    const serverCaPem = await text('serverCa')
+    const serverCertPem = await text('serverCert')
+    const serverKeyPem = await text('serverKey')
+    const clientCaPem = await text('clientCa')
+    const serverCa = new X509Certificate(serverCaPem)
+    const server = new X509Certificate(serverCertPem)
+    const clientCa = new X509Certificate(clientCaPem)
+    const client = new X509Certificate(await text('clientCert'))
+    const pfx = await readFile(file('clientP12'))
+    const fresh = (cert: X509Certificate) =>
+      Date.parse(cert.validFrom) <= now.getTime() && Date.parse(cert.validTo) > now.getTime() + RENEW_BEFORE_MS
+    const usable =
+      [serverCa, server, clientCa, client].every(fresh) &&
+      server.checkIssued(serverCa) &&
+      server.verify(serverCa.publicKey) &&
+      client.checkIssued(clientCa) &&
+      client.verify(clientCa.publicKey) &&
+      serverCa.checkPrivateKey(createPrivateKey(await text('serverCaKey'))) &&
+      server.checkPrivateKey(createPrivateKey(serverKeyPem)) &&
+      clientCa.checkPrivateKey(createPrivateKey(await text('clientCaKey'))) &&
+      client.checkPrivateKey(createPrivateKey({ key: await text('clientKey'), passphrase: CLIENT_PASSPHRASE }))
+    if (!usable) return undefined
+    createSecureContext({ pfx, passphrase: CLIENT_PASSPHRASE }) // throws if the .p12 is damaged
+    return {
+      dir,
+      serverCaPem,
+      serverCaPath: file('serverCa'),
+      serverCaKeyPath: file('serverCaKey'),
+      serverCertPem,
+      serverKeyPem,
+      serverCertPath: file('serverCert'),
+      serverKeyPath: file('serverKey'),
+      clientCaPem,
+      clientCaPath: file('clientCa'),
+      clientP12Path: file('clientP12'),
+      clientCertPath: file('clientCert'),
+      clientKeyPath: file('clientKey'),
+    }
+  } catch {
+    return undefined // missing or unreadable files: regenerate
+  }
+}
+
+/**
+ * Writes all files into a temp folder next to dir, then renames it into place, so nobody ever sees
+ * half a folder. If dir is in the way: keep it when a concurrent start has just installed a good
+ * PKI there, otherwise move the stale one aside and try again.
+ */
+async function install(dir: string, files: Record<FileId, string | Buffer>, now: Date): Promise<void> {
+  const parent = path.dirname(dir)
+  await mkdir(parent, { recursive: true })
+  const temp = await mkdtemp(path.join(parent, `.${path.basename(dir)}.tmp-`)) // mode 0o700
+  try {
+    for (const id of Object.keys(FILES) as FileId[]) {
+      await writeFile(path.join(temp, FILES[id]), files[id], { mode: PRIVATE.has(id) ? 0o600 : 0o644 })
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await rename(temp, dir)
+        return
+      } catch (error) {
+        if (attempt === 3) throw error
+      }
+      if (await load(dir, now)) return
+      await moveAside(dir)
+    }
+  } finally {
+    await rm(temp, { recursive: true, force: true })
+  }
+}
+
+async function moveAside(dir: string): Promise<void> {
+  const stale = `${dir}.stale-${randomBytes(4).toString('hex')}`
+  try {
+    await rename(dir, stale)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw error
+  }
+  await rm(stale, { recursive: true, force: true })
+}
