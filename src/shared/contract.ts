@@ -1,0 +1,109 @@
+// The contract between the main process (which owns the session) and the renderer (which shows
+// it): the state snapshot main sends, and the intents the renderer may send back. Main validates
+// every intent with these schemas before acting on it; the renderer imports only the types.
+import { z } from 'zod'
+import type { BankIdMessageKey } from './bankid-messages'
+import type { Language } from './languages'
+import { LANGUAGES } from './languages'
+
+/** Why a login did not succeed; one failure screen each (product.md §2.5). */
+export const FAILURE_CAUSES = [
+  /** expiredTransaction, or our own time limit ran out. */
+  'timeout',
+  /** userCancel: the parent pressed cancel in the app. */
+  'cancelled-in-app',
+  /** cancelled: BankID received a newer order for the same person. */
+  'cancelled-new-order',
+  /** certificateErr: BankID blocked or the security code locked. */
+  'blocked',
+  /** alreadyInProgress: an order for this personnummer is already running. */
+  'already-in-progress',
+  /** startFailed after the restart window: the QR was never scanned. */
+  'scan-failed',
+  /** notSupportedByUserApp: the BankID app is too old. */
+  'app-too-old',
+  /** transactionRiskBlocked: BankID's risk check stopped it. */
+  'risk-blocked',
+  /** BankID answered 500, 503 (after retries) or 408. */
+  'bankid-unavailable',
+  /** No connection to BankID, or no answer in time. */
+  'network',
+  /** The TLS connection to BankID failed: certificate problems on either side. */
+  'tls',
+  /** Anything else: unknown codes, nonsense answers, our own mistakes. Never shown raw. */
+  'unknown',
+] as const
+export type FailureCause = (typeof FAILURE_CAUSES)[number]
+
+/** Why a personnummer was refused; the keypad says which digits to check. */
+export type PersonnummerFault = 'format' | 'length' | 'date' | 'check-digit' | 'future-date'
+
+export type FlowMode = 'personnummer' | 'qr'
+
+/** The screen under any overlay. */
+export type Screen =
+  | { name: 'welcome' }
+  | { name: 'keypad'; fault: PersonnummerFault | null }
+  | { name: 'starting'; maskedPersonnummer: string | null }
+  | {
+      name: 'waiting'
+      /** The current QR frame as an SVG document; null once the app has picked the order up. */
+      qrSvg: string | null
+      messageKey: BankIdMessageKey
+      /** Whole seconds until the kiosk gives up on this login. */
+      secondsLeft: number
+      /** ÅÅÅÅMMDD-•••• in personnummer mode, null in QR mode. */
+      maskedPersonnummer: string | null
+    }
+  | { name: 'logged-in'; givenName: string; secondsLeft: number }
+  | { name: 'failure'; cause: FailureCause; messageKey: BankIdMessageKey | null; reference: string }
+  | { name: 'faq' }
+  | { name: 'guide' }
+  | { name: 'out-of-service'; reference: string; staffMessage: string; secondsToRetry: number | null }
+
+export type ScreenName = Screen['name']
+
+export interface Snapshot {
+  /** Increases with every snapshot, so a renderer can drop one that arrives late. */
+  sequence: number
+  screen: Screen
+  /** "Are you still there?" over the screen, with the seconds before the kiosk resets. */
+  idleWarning: { secondsLeft: number } | null
+  language: Language
+  languages: readonly Language[]
+  mode: FlowMode
+  schoolName: string
+}
+
+const personnummerInput = z.string().max(32)
+
+export const intentSchema = z.discriminatedUnion('type', [
+  /** Welcome's primary action: the keypad in personnummer mode, straight to the QR in QR mode. */
+  z.strictObject({ type: z.literal('begin') }),
+  /** "Nästa" on the keypad (with the number), or a start in QR mode (without). */
+  z.strictObject({ type: z.literal('start'), personnummer: personnummerInput.optional() }),
+  z.strictObject({ type: z.literal('cancel') }),
+  z.strictObject({ type: z.literal('still-here') }),
+  z.strictObject({ type: z.literal('set-language'), language: z.enum(LANGUAGES) }),
+  z.strictObject({ type: z.literal('open-faq') }),
+  z.strictObject({ type: z.literal('open-guide') }),
+  /** Back to the welcome screen from FAQ, guide or keypad. */
+  z.strictObject({ type: z.literal('back') }),
+  /** "Försök igen" on a failure screen. */
+  z.strictObject({ type: z.literal('retry') }),
+  /** "Klar" on the logged-in screen. */
+  z.strictObject({ type: z.literal('done') }),
+  /** The parent touched the screen: resets the idle timer. */
+  z.strictObject({ type: z.literal('activity') }),
+])
+export type Intent = z.infer<typeof intentSchema>
+
+/** Largest intent message accepted from a renderer, in bytes of JSON. */
+export const MAX_INTENT_BYTES = 1_024
+
+/** What the renderer sees as `window.kiosk`, from the preload in Electron or the bridge in a browser. */
+export interface KioskApi {
+  /** Calls back with every new snapshot (and the current one at once); returns an unsubscribe. */
+  subscribe(listener: (snapshot: Snapshot) => void): () => void
+  send(intent: Intent): void
+}
