@@ -15,7 +15,11 @@ export const requirementSchema = z.strictObject({
   mrtd: z.boolean().optional(),
   cardReader: z.enum(['class1', 'class2']).optional(),
   certificatePolicies: z
-    .array(z.string().regex(/^\d+(\.\d+)*(\.\*)?$/, { message: 'an OID, optionally ending in .*' }))
+    .array(
+      z.string().regex(/^(\d+(\.\d+)+|\d+(\.\d+){3,}\.\*)$/, {
+        message: 'an OID; a * is allowed from the fifth component on',
+      }),
+    )
     .min(1)
     .optional(),
   personalNumber: z

@@ -157,7 +157,10 @@ export function createControlServer(options: ControlServerOptions): Server {
   }
 
   const server = createServer((req, res) => {
-    void handle(req, res)
+    // A request this server cannot make sense of (a bad URL or escape) is a 400, never a crash.
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, errorReply(400, 'Bad request'))
+    })
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -187,9 +190,10 @@ export function createControlServer(options: ControlServerOptions): Server {
 
     let body: unknown = undefined
     if (req.method !== 'GET') {
-      // JSON only: a cross-site form cannot send application/json without a CORS preflight we never answer.
+      // POSTs are JSON only: a cross-site form cannot send application/json without a CORS
+      // preflight we never answer (and DELETE always needs one).
       const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
-      if (contentType !== 'application/json') return send(res, errorReply(415, 'Send JSON'))
+      if (req.method === 'POST' && contentType !== 'application/json') return send(res, errorReply(415, 'Send JSON'))
       const text = await readBody(req)
       if (text === undefined) return send(res, errorReply(413, 'Body too large'))
       if (text.length > 0) {

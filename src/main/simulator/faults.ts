@@ -74,7 +74,8 @@ export class FaultTable {
       (candidate) =>
         (candidate.endpoint === '*' || candidate.endpoint === endpoint) &&
         (candidate.orderRef === undefined || candidate.orderRef === orderRef) &&
-        (candidate.fault.kind !== 'hintCode' || endpoint === 'collect'),
+        // A hint code only means something in a collect answer for an order.
+        (candidate.fault.kind !== 'hintCode' || (endpoint === 'collect' && orderRef !== undefined)),
     )
     if (!rule) return undefined
     if (rule.remaining !== null && --rule.remaining === 0) this.remove(rule.id)

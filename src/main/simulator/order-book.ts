@@ -342,7 +342,10 @@ function pendingHint(stage: Stage): string {
 function forgetAt(order: Order, t: SimulatorTimings): number {
   const endedAt = order.endedAt ?? order.createdAt
   if (order.outcome?.status === 'complete') return endedAt + t.completeCollectableMs
-  if (order.pickedUpAt === undefined) return order.createdAt + t.unscannedCollectableMs
+  // §7: "never-picked-up timed-out" orders are forgotten 3 min 10 s after creation.
+  if (order.outcome?.status === 'failed' && order.outcome.hintCode === 'startFailed') {
+    return order.createdAt + t.unscannedCollectableMs
+  }
   return endedAt + t.failedCollectableMs
 }
 

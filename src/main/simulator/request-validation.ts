@@ -19,6 +19,8 @@ const TOP_LEVEL_KEYS = new Set([
 ])
 const REQUIREMENT_KEYS = new Set(['pinCode', 'mrtd', 'cardReader', 'certificatePolicies', 'personalNumber'])
 const WEB_LIMITS: Record<string, number> = { deviceIdentifier: 64, referringDomain: 253, userAgent: 256 }
+/** §2.2: an OID, with one `*` allowed from the fifth component on (e.g. 1.2.752.78.*). */
+const CERTIFICATE_POLICY = /^(\d+(\.\d+)+|\d+(\.\d+){3,}\.\*)$/
 const APP_LIMITS: Record<string, number> = { appIdentifier: 256, deviceOS: 256, deviceModelName: 256, deviceIdentifier: 64 }
 const LIMITS = {
   auth: { visible: 1_500, nonVisible: 1_500 },
@@ -82,7 +84,9 @@ function isDeviceData(value: unknown, limits: Record<string, number>): boolean {
     entries.length > 0 &&
     entries.every(([key, member]) => {
       const max = limits[key]
-      return max !== undefined && typeof member === 'string' && member.length >= 1 && member.length <= max
+      if (max === undefined || typeof member !== 'string' || member.length < 1 || member.length > max) return false
+      // §2.1: the registrable domain, lowercase or punycode, 3–253 characters.
+      return key !== 'referringDomain' || /^[0-9a-z.-]{3,253}$/.test(member)
     })
   )
 }
@@ -101,7 +105,7 @@ function validateRequirement(value: unknown): OrderRequirement | string {
     !(
       Array.isArray(certificatePolicies) &&
       certificatePolicies.length > 0 &&
-      certificatePolicies.every((oid) => typeof oid === 'string' && /^\d+(\.\d+)+(\.\*)?$/.test(oid))
+      certificatePolicies.every((oid) => typeof oid === 'string' && CERTIFICATE_POLICY.test(oid))
     )
   ) {
     return 'Invalid requirement'

@@ -85,7 +85,7 @@ export function createRpServer(options: RpServerOptions): RpServer {
   )
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const endpoint = ROUTES.get(new URL(req.url ?? '/', 'https://localhost').pathname)
+    const endpoint = ROUTES.get(pathOf(req.url))
     if (!endpoint) return sendError(res, 404, 'notFound', 'Not found')
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST')
@@ -104,6 +104,7 @@ export function createRpServer(options: RpServerOptions): RpServer {
     const fault = options.faults.take(endpoint, orderRef ?? undefined)
     const record = options.log.add({ endpoint, at: options.clock.now(), orderRef, status: null, fault: fault?.kind ?? null })
     res.on('finish', () => (record.status = res.statusCode))
+    res.on('order-created', (createdRef: string) => (record.orderRef = createdRef))
 
     if (fault) {
       const handled = await applyFault(fault, req, res, orderRef)
@@ -118,6 +119,7 @@ export function createRpServer(options: RpServerOptions): RpServer {
       if (!validation.ok) return sendError(res, 400, 'invalidParameters', validation.details)
       const created = options.orders.create({ ...validation.order, clientId })
       if (!created.ok) return sendError(res, 400, created.error.errorCode, created.error.details)
+      res.emit('order-created', created.value.orderRef)
       return sendJson(res, 200, created.value)
     }
     if (!isRecord(body) || typeof body.orderRef !== 'string' || Object.keys(body).length !== 1) {
@@ -187,6 +189,14 @@ export function createRpServer(options: RpServerOptions): RpServer {
   }
 
   return { server, close }
+}
+
+function pathOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? '/', 'https://localhost').pathname
+  } catch {
+    return ''
+  }
 }
 
 function clientIdOf(req: IncomingMessage): string {
