@@ -12,6 +12,8 @@ export default defineConfig({
           include: ['test/{main,preload,shared,scripts}/**/*.test.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
+          // electron-store must go through vitest (not native Node) so that vi.mock('electron') applies.
+          server: { deps: { inline: ['electron-store'] } },
         },
       },
       {

@@ -1,8 +1,9 @@
 // A KioskSession wired to the real simulator over mutual TLS, on a manual clock shared by both.
-import { hashOrderRef as hashRef } from './hash'
+import { hashOrderRef as hashRef } from '../../src/main/logging/logger'
 import type { BankIdClient } from '../../src/main/bankid/client'
 import { renderQrSvg } from '../../src/main/bankid/qr'
-import type { BankIdPort, SessionOutcome, SessionSettings, SessionTiming } from '../../src/main/session/kiosk-session'
+import type { SessionOutcome } from '../../src/main/counters/outcome-counters'
+import type { BankIdPort, SessionSettings, SessionTiming } from '../../src/main/session/kiosk-session'
 import { KioskSession } from '../../src/main/session/kiosk-session'
 import type { Snapshot } from '../../src/shared/contract'
 import { ManualScheduler } from './manual-scheduler'

@@ -12,6 +12,7 @@ import type { BankIdFailure } from '../bankid/failure'
 import { describeFailure } from '../bankid/failure'
 import { AnimatedQr } from '../bankid/qr'
 import { messageForFailedHint, messageForFailure, messageForPendingHint } from '../bankid/user-messages'
+import type { SessionOutcome } from '../counters/outcome-counters'
 import type { Scheduler, TimerHandle } from '../scheduler'
 import type { BankIdMessageKey } from '../../shared/bankid-messages'
 import type { FailureCause, FlowMode, Intent, Screen, Snapshot } from '../../shared/contract'
@@ -48,8 +49,6 @@ export interface SessionSettings {
   timing: SessionTiming
 }
 
-/** How a session ended, for the counters; never anything personal. */
-export type SessionOutcome = 'success' | 'abandoned' | 'cancelled' | FailureCause
 
 export interface SessionEvents {
   log(level: 'info' | 'warn' | 'error' | 'debug', event: string, fields?: Record<string, unknown>): void

@@ -1,0 +1,242 @@
+// Reads the RP certificate the settings point at and proves, at start, that it will work: the files
+// exist, the passphrase opens them, the key belongs to the certificate, TLS accepts them, and the
+// certificate is valid today. Each failure is one sentence naming the key. The passphrase is never
+// put into any message: it is only ever handed to the parsers.
+import { X509Certificate, createPrivateKey } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { PassThrough } from 'node:stream'
+import { TLSSocket, createSecureContext } from 'node:tls'
+import type { SecureContext } from 'node:tls'
+import forge from 'node-forge'
+import type { RpCredentials } from '../bankid/transport'
+import type { SettingsProblem } from './messages'
+import type { CertificateFiles, PassphraseSource } from './schema'
+
+export interface RpCertificateInfo {
+  /** e.g. "CN=FP Testcert 5, O=Testbank A AB (publ)" */
+  subject: string
+  notAfter: Date
+  /** Whole days from now until notAfter. */
+  daysLeft: number
+}
+
+export type CredentialsResult =
+  | { ok: true; credentials: RpCredentials; certificate: RpCertificateInfo; warnings: string[] }
+  | ({ ok: false } & SettingsProblem)
+
+/** Warn this long before the certificate runs out: ordering a new one from the bank takes days. */
+export const EXPIRY_WARNING_DAYS = 30
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Thrown inside this module only; loadRpCredentials turns it into a result. */
+class Problem extends Error {
+  constructor(
+    readonly key: string,
+    readonly sentence: string,
+  ) {
+    super(sentence)
+  }
+}
+
+const problem = (key: string, text: string) => new Problem(key, `Setting "${key}": ${text}.`)
+
+const PASSPHRASE = 'bankid.passphrase'
+const wrongPassphrase = (file: string) => problem(PASSPHRASE, `the passphrase is wrong for ${file}`)
+const missingPassphrase = (file: string) =>
+  new Problem(PASSPHRASE, `Setting "${PASSPHRASE}" is required: ${file} is protected by a passphrase.`)
+
+export async function loadRpCredentials(
+  files: CertificateFiles,
+  passphraseSource: PassphraseSource | undefined,
+  env: NodeJS.ProcessEnv,
+  now: Date,
+): Promise<CredentialsResult> {
+  try {
+    const passphrase = passphraseSource === undefined ? undefined : await readPassphrase(passphraseSource, env)
+    const loaded = 'pkcs12' in files ? await loadPkcs12(files.pkcs12, passphrase) : await loadPem(files, passphrase)
+    const certificateKey = 'pkcs12' in files ? 'bankid.certificate.pkcs12' : 'bankid.certificate.cert'
+    const certificateFile = 'pkcs12' in files ? files.pkcs12 : files.cert
+    const { certificate, warnings } = checkValidity(loaded.certificate, certificateKey, certificateFile, now)
+    return { ok: true, credentials: loaded.credentials, certificate, warnings }
+  } catch (error) {
+    if (error instanceof Problem) return { ok: false, key: error.key, problem: error.sentence }
+    throw error
+  }
+}
+
+// ---- files and passphrase ----
+
+async function readSettingFile(key: string, file: string): Promise<Buffer> {
+  try {
+    return await readFile(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw problem(key, `the file ${file} does not exist`)
+    if (code === 'EISDIR') throw problem(key, `the file ${file} cannot be read (it is a folder)`)
+    if (code === 'EACCES' || code === 'EPERM') throw problem(key, `the file ${file} cannot be read (permission denied)`)
+    throw problem(key, `the file ${file} cannot be read (${code ?? 'unknown error'})`)
+  }
+}
+
+async function readPassphrase(source: PassphraseSource, env: NodeJS.ProcessEnv): Promise<string> {
+  if ('file' in source) {
+    const key = `${PASSPHRASE}.file`
+    // One trailing newline is what every editor and `echo` adds; anything else is part of the secret.
+    const value = (await readSettingFile(key, source.file)).toString('utf8').replace(/\r?\n$/, '')
+    if (value === '') throw problem(key, `the file ${source.file} is empty`)
+    return value
+  }
+  const key = `${PASSPHRASE}.env`
+  const value = env[source.env]
+  if (value === undefined) throw problem(key, `the environment variable ${source.env} is not set`)
+  if (value === '') throw problem(key, `the environment variable ${source.env} is empty`)
+  return value
+}
+
+// ---- PKCS#12 ----
+
+interface Loaded {
+  credentials: RpCredentials
+  certificate: X509Certificate
+}
+
+async function loadPkcs12(file: string, passphrase: string | undefined): Promise<Loaded> {
+  const key = 'bankid.certificate.pkcs12'
+  const pfx = await readSettingFile(key, file)
+  if (pfx.subarray(0, 64).toString('latin1').includes('-----BEGIN')) {
+    throw problem(key, `${file} is a PEM file, not PKCS#12 (for PEM files set "bankid.certificate.cert" and "key")`)
+  }
+  const notPkcs12 = problem(key, `the file ${file} is not a PKCS#12 (.p12) file`)
+  let asn1: forge.asn1.Asn1
+  try {
+    asn1 = forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary')))
+  } catch {
+    throw notPkcs12
+  }
+  // node-forge, not OpenSSL, judges the passphrase: its MAC check (over the passphrase as UTF-16,
+  // exactly as OpenSSL and BoringSSL do it) words a wrong passphrase the same on every platform,
+  // where OpenSSL (tests) and Electron's BoringSSL (the kiosk) word their errors differently.
+  let forgeRead = true
+  try {
+    forge.pkcs12.pkcs12FromAsn1(asn1, passphrase ?? '')
+  } catch (error) {
+    if (/MAC could not be verified/.test((error as Error).message)) {
+      throw passphrase === undefined ? missingPassphrase(file) : wrongPassphrase(file)
+    }
+    // Past the MAC, forge may still fail to decrypt what TLS can: it feeds PBES2 (OpenSSL 3's
+    // default) the passphrase as Latin-1 where OpenSSL feeds UTF-8, so "å" breaks only forge.
+    forgeRead = false
+  }
+
+  const options = { pfx, ...(passphrase === undefined ? {} : { passphrase }) }
+  let certificate: X509Certificate | undefined
+  try {
+    // The proof: what the BankID transport will do with these bytes. And the certificate TLS will
+    // present is the one whose dates matter, so read it back from the context rather than guess
+    // which of the file's certificate bags (RP certificate, issuing CA) it is.
+    certificate = presentedCertificate(createSecureContext(options))
+  } catch (error) {
+    if (!forgeRead && !isUnsupported(error)) throw notPkcs12
+    throw tlsRefused(key, file, error)
+  }
+  if (certificate === undefined) throw problem(key, `the file ${file} holds no certificate`)
+  return { credentials: { kind: 'pkcs12', ...options }, certificate }
+}
+
+/** The certificate a connection with this context would present: asked of a socket that never connects. */
+function presentedCertificate(secureContext: SecureContext): X509Certificate | undefined {
+  const socket = new TLSSocket(new PassThrough(), { secureContext })
+  try {
+    return socket.getX509Certificate()
+  } finally {
+    socket.destroy()
+  }
+}
+
+// ---- PEM ----
+
+async function loadPem(files: { cert: string; key: string }, passphrase: string | undefined): Promise<Loaded> {
+  const certKey = 'bankid.certificate.cert'
+  const keyKey = 'bankid.certificate.key'
+  const certPem = await readSettingFile(certKey, files.cert)
+  const keyPem = await readSettingFile(keyKey, files.key)
+
+  let certificate: X509Certificate
+  try {
+    if (!certPem.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate')
+    certificate = new X509Certificate(certPem)
+  } catch {
+    throw problem(certKey, `the file ${files.cert} is not a PEM certificate`)
+  }
+
+  let privateKey: KeyObject
+  try {
+    privateKey = createPrivateKey({ key: keyPem, format: 'pem', ...(passphrase === undefined ? {} : { passphrase }) })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE') throw missingPassphrase(files.key)
+    // A wrong passphrase usually fails the padding check, but 1 time in 256 it decrypts to garbage
+    // that fails to parse instead: for an encrypted key, any failure means the passphrase.
+    const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(keyPem.toString('latin1'))
+    if (encrypted) throw passphrase === undefined ? missingPassphrase(files.key) : wrongPassphrase(files.key)
+    throw problem(keyKey, `the file ${files.key} is not a PEM private key`)
+  }
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw problem(keyKey, `the key in ${files.key} does not belong to the certificate in ${files.cert}`)
+  }
+
+  const credentials: RpCredentials = {
+    kind: 'pem',
+    cert: certPem,
+    key: keyPem,
+    ...(passphrase === undefined ? {} : { passphrase }),
+  }
+  try {
+    createSecureContext({ cert: certPem, key: keyPem, ...(passphrase === undefined ? {} : { passphrase }) })
+  } catch (error) {
+    throw tlsRefused(certKey, files.cert, error)
+  }
+  return { credentials, certificate }
+}
+
+/** OpenSSL 3 without its legacy provider refuses the RC2/RC4 encryption of older PKCS#12 files. */
+const isUnsupported = (error: unknown) => /unsupported/i.test((error as Error).message)
+
+/** The files parsed, yet TLS will not take them; OpenSSL's own words say why. */
+function tlsRefused(key: string, file: string, error: unknown): Problem {
+  const reason = (error as Error).message
+  if (isUnsupported(error)) {
+    return problem(key, `${file} uses old encryption this computer cannot read (re-export it with AES-256)`)
+  }
+  return problem(key, `${file} cannot be used for TLS (${reason})`)
+}
+
+// ---- validity ----
+
+const day = (date: Date) => date.toISOString().slice(0, 10)
+
+function checkValidity(
+  certificate: X509Certificate,
+  key: string,
+  file: string,
+  now: Date,
+): { certificate: RpCertificateInfo; warnings: string[] } {
+  const notBefore = new Date(certificate.validFrom)
+  const notAfter = new Date(certificate.validTo)
+  if (now.getTime() > notAfter.getTime()) {
+    throw problem(key, `the RP certificate in ${file} expired on ${day(notAfter)}`)
+  }
+  if (now.getTime() < notBefore.getTime()) {
+    throw problem(key, `the RP certificate in ${file} is not valid until ${day(notBefore)} (check the computer's clock)`)
+  }
+  const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS)
+  const warnings: string[] = []
+  if (notAfter.getTime() - now.getTime() <= EXPIRY_WARNING_DAYS * DAY_MS) {
+    const when = daysLeft === 0 ? 'today' : daysLeft === 1 ? 'in 1 day' : `in ${daysLeft} days`
+    warnings.push(
+      `Setting "${key}": the RP certificate in ${file} expires on ${day(notAfter)} (${when}); order a new one from the bank before then.`,
+    )
+  }
+  const subject = certificate.subject.split('\n').join(', ')
+  return { certificate: { subject, notAfter, daysLeft }, warnings }
+}
