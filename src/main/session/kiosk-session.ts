@@ -292,7 +292,7 @@ export class KioskSession {
       final: false,
     }
     attempt.messageKey = 'bankid.rfa1'
-    this.#log('info', 'order.started', { attempt: attempt.id, order: this.#deps.hashOrderRef(orderRef), restarts: attempt.restarts })
+    this.#log('info', 'order.started', { attempt: attempt.id, orderRefHash: this.#deps.hashOrderRef(orderRef), restarts: attempt.restarts })
     this.#renderFrame(attempt, true)
     this.#scheduleSecond(attempt)
     this.#scheduleCollect(attempt, this.#timing.collectIntervalMs)
@@ -369,7 +369,7 @@ export class KioskSession {
       case 'failed': {
         order.final = true
         const hint = response.hintCode
-        this.#log('info', 'order.failed', { attempt: attempt.id, order: this.#deps.hashOrderRef(order.orderRef), hint })
+        this.#log('info', 'order.failed', { attempt: attempt.id, orderRefHash: this.#deps.hashOrderRef(order.orderRef), hint })
         const now = this.#deps.scheduler.now()
         if (hint === 'startFailed' && !order.pickedUp && now < attempt.windowEndsAt) return this.#restart(attempt)
         return this.#fail(attempt, causeOfHint(hint), undefined, `H-${sanitize(hint)}`, messageForFailedHint(hint))
@@ -382,7 +382,7 @@ export class KioskSession {
         if (attempt.personnummer !== null && user.personalNumber !== attempt.personnummer) {
           return this.#fail(attempt, 'unknown', undefined, 'C-PERSON-MISMATCH')
         }
-        this.#log('info', 'order.complete', { attempt: attempt.id, order: this.#deps.hashOrderRef(order.orderRef) })
+        this.#log('info', 'order.complete', { attempt: attempt.id, orderRefHash: this.#deps.hashOrderRef(order.orderRef) })
         return this.#succeed(user.givenName)
       }
     }
@@ -491,10 +491,10 @@ export class KioskSession {
   }
 
   #cancelOrder(orderRef: string): void {
-    const order = this.#deps.hashOrderRef(orderRef)
+    const orderRefHash = this.#deps.hashOrderRef(orderRef)
     this.#track(this.#deps.bankId.cancel(orderRef, { timeoutMs: this.#timing.cancelTimeoutMs })).then((result) => {
-      if (result.ok) this.#log('info', 'order.cancelled', { order })
-      else this.#log('warn', 'order.cancel-failed', { order, failure: describeFailure(result.error) })
+      if (result.ok) this.#log('info', 'order.cancelled', { orderRefHash })
+      else this.#log('warn', 'order.cancel-failed', { orderRefHash, failure: describeFailure(result.error) })
     })
   }
 

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { createSecureContext } from 'node:tls'
 import { promisify } from 'node:util'
 import forge from 'node-forge'
+import { defaultDataDir } from '../paths'
 
 /** Same passphrase as BankID's public test RP certificate, so the simulator feels like test. */
 export const CLIENT_PASSPHRASE = 'qwerty123'
@@ -112,15 +113,8 @@ export async function issueServerCertificate(
 
 /** The default folder: the per-user data dir for "bankid-kiosk", plus "simulator". */
 export function defaultSimulatorPkiDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string {
-  if (platform === 'win32') {
-    const base = env.LOCALAPPDATA || path.win32.join(home, 'AppData', 'Local')
-    return path.win32.join(base, 'bankid-kiosk', 'simulator')
-  }
-  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'bankid-kiosk', 'simulator')
-  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
-  const xdg = env.XDG_DATA_HOME
-  const base = xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.local', 'share')
-  return path.posix.join(base, 'bankid-kiosk', 'simulator')
+  const join = platform === 'win32' ? path.win32.join : path.posix.join
+  return join(defaultDataDir(platform, env, home), 'simulator')
 }
 
 // ---- generation ----
