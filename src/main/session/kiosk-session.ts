@@ -193,7 +193,9 @@ export class KioskSession {
 
   /** The renderer crashed or was reloaded: nothing on screen belongs to the parent any more. */
   rendererGone(): void {
-    if (this.#attempt || this.#screen.name !== 'welcome') this.#finish('abandoned', { name: 'welcome' }, true)
+    // Out of service stays out of service: a reloaded screen must not hide that BankID is down.
+    if (this.#screen.name === 'out-of-service') return this.#emit()
+    this.#finish('abandoned', { name: 'welcome' }, true)
   }
 
   /** Resolves when no BankID request, QR render or cancel started by the session is still running. */

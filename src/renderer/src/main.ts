@@ -1,6 +1,8 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
+import { getKioskApi } from './bridge/kiosk-api'
 
 const target = document.getElementById('app')
 if (!target) throw new Error('#app is missing from index.html')
-mount(App, { target })
+const api = await getKioskApi()
+mount(App, { target, props: { api } })

@@ -565,3 +565,24 @@ describe('privacy', () => {
     }
   })
 })
+
+describe('the renderer going away at rest', () => {
+  it('on welcome: the previous parent\'s language goes back to the default', () => {
+    send({ type: 'set-language', language: 'ar' })
+    h.session.rendererGone()
+    expect(h.latest()).toMatchObject({ screen: { name: 'welcome' }, language: 'sv' })
+    expect(h.outcomes).toEqual([])
+  })
+
+  it('out of service stays out of service, and keeps retrying', async () => {
+    h.newSession(testSettings({ timing: { serviceFailuresBeforeOutOfService: 1 } }))
+    sim().faults.add({ endpoint: '*', fault: { kind: 'internalError' } })
+    await startWith(freshPersonalNumber())
+    expect(screen().name).toBe('out-of-service')
+    h.session.rendererGone()
+    expect(screen().name).toBe('out-of-service')
+    sim().faults.clear()
+    await h.step(30_000)
+    expect(screen()).toEqual({ name: 'welcome' })
+  })
+})
