@@ -30,6 +30,9 @@ import { startSimulator } from './simulator/simulator'
 import type { RunningSimulator } from './simulator/simulator'
 import { todayOf } from '../shared/personnummer'
 
+/** BankID's own link that sends a phone to the right app store for the BankID app. */
+export const BANKID_INSTALL_URL = 'https://install.bankid.com/'
+
 /** Mobile BankID only: a QR can only be scanned by the app (reference §6, §10.9). */
 const MOBILE_BANKID_POLICY: Record<Exclude<BankIdEnvironment, 'simulator'>, string> = {
   production: '1.2.752.78.1.5',
@@ -123,7 +126,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
     bankId: client,
     scheduler,
     renderQr: renderQrSvg,
-    settings: sessionSettings(effective, requestTimeoutMs),
+    settings: sessionSettings(effective, requestTimeoutMs, await renderQrSvg(BANKID_INSTALL_URL)),
     events: {
       log: (level, event, fields) => logger[level](event, fields),
       outcome: (outcome) => {
@@ -154,7 +157,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
   }
 }
 
-export function sessionSettings(settings: KioskSettings, requestTimeoutMs: number): SessionSettings {
+export function sessionSettings(settings: KioskSettings, requestTimeoutMs: number, installQrSvg: string): SessionSettings {
   const { timing, bankid } = settings
   const policy = bankid.environment === 'simulator' ? undefined : MOBILE_BANKID_POLICY[bankid.environment]
   return {
@@ -165,6 +168,9 @@ export function sessionSettings(settings: KioskSettings, requestTimeoutMs: numbe
     endUserIp: bankid.endUserIp ?? kioskAddress(),
     intentText: bankid.intentText ?? `Inloggning på ${settings.school.name}`,
     ...(policy ? { certificatePolicies: [policy] } : {}),
+    branding: { primaryColor: settings.school.primaryColor, accentColor: settings.school.accentColor },
+    banks: settings.banks,
+    installQrSvg,
     timing: {
       collectIntervalMs: timing.collectIntervalSeconds * 1000,
       qrRestartWindowMs: timing.qrRestartWindowSeconds * 1000,

@@ -58,7 +58,8 @@ export type Screen =
   | { name: 'logged-in'; givenName: string; secondsLeft: number }
   | { name: 'failure'; cause: FailureCause; messageKey: BankIdMessageKey | null; reference: string }
   | { name: 'faq' }
-  | { name: 'guide' }
+  /** "Get Mobilt BankID": installQrSvg opens BankID's install page on the parent's phone. */
+  | { name: 'guide'; installQrSvg: string }
   | { name: 'out-of-service'; reference: string; staffMessage: string; secondsToRetry: number | null }
 
 export type ScreenName = Screen['name']
@@ -71,8 +72,14 @@ export interface Snapshot {
   idleWarning: { secondsLeft: number } | null
   language: Language
   languages: readonly Language[]
+  /** "Low reach": every control in the lower half of the screen, for wheelchair users. */
+  lowReach: boolean
   mode: FlowMode
   schoolName: string
+  /** The school's colours, #rrggbb. */
+  branding: { primaryColor: string; accentColor: string }
+  /** The banks the guide names, from the settings. */
+  banks: readonly string[]
 }
 
 const personnummerInput = z.string().max(32)
@@ -85,6 +92,7 @@ export const intentSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('cancel') }),
   z.strictObject({ type: z.literal('still-here') }),
   z.strictObject({ type: z.literal('set-language'), language: z.enum(LANGUAGES) }),
+  z.strictObject({ type: z.literal('set-low-reach'), on: z.boolean() }),
   z.strictObject({ type: z.literal('open-faq') }),
   z.strictObject({ type: z.literal('open-guide') }),
   /** Back to the welcome screen from FAQ, guide or keypad. */

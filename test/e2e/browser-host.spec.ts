@@ -89,8 +89,11 @@ class FakeSession implements SessionPort {
       idleWarning: null,
       language: 'sv',
       languages: ['sv', 'en'],
+      lowReach: false,
       mode: 'personnummer',
       schoolName: 'Testskolan',
+      branding: { primaryColor: '#1f3a5f', accentColor: '#ffd200' },
+      banks: ['Testbanken'],
     }
   }
   subscribe(listener: (snapshot: Snapshot) => void): () => void {
@@ -310,8 +313,8 @@ test('when the server drops the connection the page reconnects, queues intents m
   await expect(page.locator('#sequence')).toHaveText('100')
 
   // Within one connection a snapshot that is not newer is dropped.
-  session.show({ name: 'guide' }, 100)
-  session.show({ name: 'guide' }, 99)
+  session.show({ name: 'guide', installQrSvg: '<svg/>' }, 100)
+  session.show({ name: 'guide', installQrSvg: '<svg/>' }, 99)
   await page.waitForTimeout(200)
   await expect(page.locator('#screen')).toHaveText('faq')
 

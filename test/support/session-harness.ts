@@ -35,6 +35,9 @@ export function testSettings(overrides: Partial<Omit<SessionSettings, 'timing'>>
     schoolName: 'Testskolan',
     endUserIp: '127.0.0.1',
     intentText: 'Inloggning på Testskolan',
+    branding: { primaryColor: '#1f3a5f', accentColor: '#ffd200' },
+    banks: ['Testbanken'],
+    installQrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"></svg>',
     timing: { ...TEST_TIMING, ...timing },
     ...rest,
   }

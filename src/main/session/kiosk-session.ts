@@ -46,6 +46,10 @@ export interface SessionSettings {
   /** Shown in the BankID app, so the parent sees what they are identifying for. */
   intentText: string
   certificatePolicies?: string[]
+  branding: { primaryColor: string; accentColor: string }
+  banks: readonly string[]
+  /** The QR on the guide screen that opens BankID's install page (rendered once at start). */
+  installQrSvg: string
   timing: SessionTiming
 }
 
@@ -115,6 +119,7 @@ export class KioskSession {
   #attempt: Attempt | null = null
   #nextAttemptId = 1
   #language: Language
+  #lowReach = false
   #sequence = 0
   #lastActivity: number
   #idleTimer: TimerHandle | null = null
@@ -147,8 +152,11 @@ export class KioskSession {
         this.#warningDeadline === null ? null : { secondsLeft: this.#secondsUntil(this.#warningDeadline) },
       language: this.#language,
       languages: this.#deps.settings.languages,
+      lowReach: this.#lowReach,
       mode: this.#deps.settings.mode,
       schoolName: this.#deps.settings.schoolName,
+      branding: this.#deps.settings.branding,
+      banks: this.#deps.settings.banks,
     }
   }
 
@@ -164,6 +172,9 @@ export class KioskSession {
         return this.#emit()
       case 'set-language':
         if (this.#deps.settings.languages.includes(intent.language)) this.#language = intent.language
+        return this.#emit()
+      case 'set-low-reach':
+        this.#lowReach = intent.on
         return this.#emit()
       case 'begin':
         if (screen !== 'welcome') return this.#ignored(intent)
@@ -461,13 +472,13 @@ export class KioskSession {
   #finish(outcome: SessionOutcome, next: ScreenState, resetLanguage = false): void {
     // Only a started login has an outcome to count; leaving the keypad or FAQ is not one.
     if (this.#attempt) this.#endAttempt(outcome)
-    if (resetLanguage) this.#language = this.#deps.settings.defaultLanguage
+    if (resetLanguage) this.#resetPreferences()
     this.#clearWarning()
     this.#show(next)
   }
 
   #returnToWelcome(): void {
-    this.#language = this.#deps.settings.defaultLanguage
+    this.#resetPreferences()
     this.#clearWarning()
     this.#show({ name: 'welcome' })
   }
@@ -490,6 +501,12 @@ export class KioskSession {
     const seconds = Math.round((this.#deps.scheduler.now() - attempt.startedAt) / 1000)
     this.#log('info', 'session.end', { attempt: attempt.id, outcome, seconds, restarts: attempt.restarts })
     this.#deps.events.outcome(outcome)
+  }
+
+  /** The next parent starts with the administrator's language and the normal layout. */
+  #resetPreferences(): void {
+    this.#language = this.#deps.settings.defaultLanguage
+    this.#lowReach = false
   }
 
   #cancelOrder(orderRef: string): void {
@@ -555,8 +572,8 @@ export class KioskSession {
   #onIdle(): void {
     if (this.#screen.name === 'welcome') {
       // Nobody is using the kiosk: quietly put the language back for the next parent.
-      if (this.#language !== this.#deps.settings.defaultLanguage) {
-        this.#language = this.#deps.settings.defaultLanguage
+      if (this.#language !== this.#deps.settings.defaultLanguage || this.#lowReach) {
+        this.#resetPreferences()
         this.#emit()
       }
       return
@@ -642,8 +659,9 @@ export class KioskSession {
     switch (screen.name) {
       case 'welcome':
       case 'faq':
-      case 'guide':
         return { name: screen.name }
+      case 'guide':
+        return { name: 'guide', installQrSvg: this.#deps.settings.installQrSvg }
       case 'keypad':
         return { name: 'keypad', fault: screen.fault }
       case 'starting':

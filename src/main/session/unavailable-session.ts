@@ -24,8 +24,11 @@ export class UnavailableSession implements SessionPort {
       idleWarning: null,
       language: settings.languages.default,
       languages: settings.languages.available,
+      lowReach: false,
       mode: settings.flow.mode,
       schoolName: settings.school.name,
+      branding: { primaryColor: settings.school.primaryColor, accentColor: settings.school.accentColor },
+      banks: settings.banks,
     }
   }
 

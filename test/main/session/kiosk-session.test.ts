@@ -586,3 +586,23 @@ describe('the renderer going away at rest', () => {
     expect(screen()).toEqual({ name: 'welcome' })
   })
 })
+
+describe('the parent\'s preferences', () => {
+  it('low reach is kept through the session and reset for the next parent, like the language', async () => {
+    send({ type: 'set-low-reach', on: true })
+    send({ type: 'set-language', language: 'en' })
+    const orderRef = await loginUntilPickup()
+    expect(h.latest()).toMatchObject({ lowReach: true, language: 'en' })
+    sim().orders.enterSecurityCode(orderRef, '123456')
+    await h.step(2_000)
+    send({ type: 'done' })
+    expect(h.latest()).toMatchObject({ lowReach: false, language: 'sv' })
+  })
+
+  it('the guide carries the install QR and the bank list from the settings', () => {
+    send({ type: 'open-guide' })
+    expect(screen()).toEqual({ name: 'guide', installQrSvg: testSettings().installQrSvg })
+    expect(h.latest().banks).toEqual(['Testbanken'])
+    expect(h.latest().branding).toEqual({ primaryColor: '#1f3a5f', accentColor: '#ffd200' })
+  })
+})
