@@ -60,6 +60,7 @@ export type Screen =
   | { name: 'faq' }
   /** "Get Mobilt BankID": installQrSvg opens BankID's install page on the parent's phone. */
   | { name: 'guide'; installQrSvg: string }
+  /** secondsToRetry: 0 while retrying; null when only staff can help (e.g. invalid settings). */
   | { name: 'out-of-service'; reference: string; staffMessage: string; secondsToRetry: number | null }
 
 export type ScreenName = Screen['name']

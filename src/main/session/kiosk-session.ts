@@ -637,7 +637,8 @@ export class KioskSession {
     const screen = this.#screen
     if (screen.name !== 'out-of-service' || screen.retryAt === null) return
     if (this.#deps.scheduler.now() >= screen.retryAt) {
-      this.#screen = { ...screen, retryAt: null }
+      // Retrying now: 0 seconds to go until the probe answers (null means no retry at all).
+      this.#screen = { ...screen, retryAt: this.#deps.scheduler.now() }
       this.#emit()
       return this.#probe()
     }

@@ -1,6 +1,7 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
 import { getKioskApi } from './bridge/kiosk-api'
+import './styles.css'
 
 const target = document.getElementById('app')
 if (!target) throw new Error('#app is missing from index.html')

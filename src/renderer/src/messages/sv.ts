@@ -1,3 +1,0 @@
-export const sv = {
-  'placeholder.title': 'Inloggning med Mobilt BankID',
-} as const
