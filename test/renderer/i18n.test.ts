@@ -1,3 +1,4 @@
+// Type-checked with the Node project (it reads the renderer sources from disk).
 // Every catalogue has every key, with the same placeholders; every key is used somewhere.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
