@@ -15,13 +15,15 @@ export type KeypadState =
 
 export function evaluateDigits(digits: string, today: CalendarDate): KeypadState {
   if (digits.length < 10) return { kind: 'incomplete', digitsLeft: MAX_DIGITS - digits.length }
-  if (digits.length === 11) return { kind: 'keep-typing' }
+  // Ten digits starting 19 or 20 are the start of a 12-digit number: as a 10-digit number they
+  // would mean someone born 1919/2019 or 1920/2020, and taking them for that would start an order
+  // for the wrong person (some 12-digit starts are valid 10-digit numbers by chance).
+  if (digits.length === 11 || (digits.length === 10 && /^(19|20)/.test(digits))) return { kind: 'keep-typing' }
   const parsed = parsePersonnummer(digits, today)
   if (parsed.ok) {
     const display = digits.length === 10 ? `${digits.slice(0, 6)}-${digits.slice(6)}` : formatPersonnummerDigits(digits)
     return { kind: 'valid', display }
   }
-  if (digits.length === 10 && /^(19|20)/.test(digits)) return { kind: 'keep-typing' }
   return { kind: 'fault', fault: parsed.error.kind }
 }
 
@@ -30,8 +32,8 @@ export function displayDigits(digits: string, state: KeypadState): string {
   return state.kind === 'valid' ? state.display : formatPersonnummerDigits(digits)
 }
 
-/** The part of the template still to type, e.g. "MMDD-NNNN" after "1990". */
-export function templateRest(digits: string, template: string): string {
-  const typed = formatPersonnummerDigits(digits).length
-  return digits.length >= MAX_DIGITS ? '' : template.slice(typed)
+/** The part of the template still to type, e.g. "MMDD-NNNN" after "1990"; nothing once valid. */
+export function templateRest(digits: string, template: string, state: KeypadState): string {
+  if (state.kind === 'valid' || digits.length >= MAX_DIGITS) return ''
+  return template.slice(formatPersonnummerDigits(digits).length)
 }

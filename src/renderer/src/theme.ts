@@ -34,9 +34,9 @@ function darken(hex: string, factor: number): string {
 }
 
 export interface Theme {
-  /** Background of primary buttons and the header band. */
+  /** Background of primary buttons and the header band; also text on white (secondary buttons). */
   primary: string
-  /** Text on `primary`: white or near-black, at least 7:1. */
+  /** Text on `primary`: white, at 7:1 or more (primary must reach 7:1 against white anyway). */
   onPrimary: string
   /** The accent, used for focus rings and highlights, never for text. */
   accent: string
@@ -45,12 +45,7 @@ export interface Theme {
 export function themeFor(branding: { primaryColor: string; accentColor: string }): Theme {
   let primary = HEX.test(branding.primaryColor) ? branding.primaryColor.toLowerCase() : '#1f3a5f'
   const accent = HEX.test(branding.accentColor) ? branding.accentColor.toLowerCase() : '#ffd200'
-  for (let factor = 0.9; ; factor *= 0.9) {
-    const onPrimary = contrastRatio(primary, PAPER) >= contrastRatio(primary, INK) ? PAPER : INK
-    // Primary is also used as text colour on white (secondary buttons, links): it must reach 7:1 there too.
-    if (contrastRatio(primary, onPrimary) >= MIN_CONTRAST && contrastRatio(primary, PAPER) >= MIN_CONTRAST) {
-      return { primary, onPrimary, accent }
-    }
-    primary = darken(primary, factor)
-  }
+  // Primary is text on white as well as the background of white text: darken it until both work.
+  for (let factor = 0.9; contrastRatio(primary, PAPER) < MIN_CONTRAST; factor *= 0.9) primary = darken(primary, factor)
+  return { primary, onPrimary: PAPER, accent }
 }
