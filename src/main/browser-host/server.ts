@@ -21,7 +21,7 @@
 //   misbehaving, the host closing) calls session.rendererGone(), which cancels the order and
 //   forgets the parent: nothing on screen can be trusted to belong to them any more.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { realpath, readFile, stat } from 'node:fs/promises'
+import { readdir, realpath, readFile, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer, STATUS_CODES } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -96,7 +96,8 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
   'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
+  // No Cross-Origin-Opener-Policy: the kiosk opens no windows, and on this page it made Chromium
+  // swap renderer processes on every load, doubling the time to the first screen (bench/).
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), usb=(), serial=(), hid=(), payment=()',
 }
@@ -186,13 +187,25 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (pathname === BRIDGE_PATH) return sendText(res, 426, { Upgrade: 'websocket' })
     const file = await findFile(pathname)
     if (file === null) return sendText(res, 404)
-    const body = await readFile(file)
+    const body = file.endsWith('index.html') ? await withBridgePreload(file) : await readFile(file)
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': body.length,
     })
     res.end(body)
+  }
+
+  /**
+   * In a browser the page always needs the WebSocket bridge, which the renderer imports lazily (in
+   * Electron it never does): tell the browser to fetch it with the page instead of after it.
+   */
+  async function withBridgePreload(indexFile: string): Promise<Buffer> {
+    const html = await readFile(indexFile, 'utf8')
+    const assets = await readdir(resolve(root, 'assets')).catch(() => [] as string[])
+    const bridge = assets.find((name) => /^websocket-kiosk-[\w-]+\.js$/.test(name))
+    if (!bridge || !html.includes('</head>')) return Buffer.from(html)
+    return Buffer.from(html.replace('</head>', `  <link rel="modulepreload" href="./assets/${bridge}" />\n  </head>`))
   }
 
   /** The file under the renderer folder for a decoded path, or null: never anything outside it. */

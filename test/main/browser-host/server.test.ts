@@ -503,3 +503,23 @@ function rawUpgrade(path: string) {
     agent: false,
   })
 }
+
+describe('the page', () => {
+  it('asks the browser to fetch the WebSocket bridge chunk together with the page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'browser-host-preload-'))
+    mkdirSync(join(dir, 'assets'))
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><title>k</title></head><body></body></html>')
+    writeFileSync(join(dir, 'assets', 'websocket-kiosk-Ab12_x.js'), 'export {}\n')
+    const other = await startBrowserHost({ session: sessionPort, rendererDir: dir })
+    try {
+      const response = await fetch(other.origin)
+      const html = await response.text()
+      expect(html).toContain('<link rel="modulepreload" href="./assets/websocket-kiosk-Ab12_x.js" />')
+      expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(html)))
+      expect(response.headers.has('cross-origin-opener-policy')).toBe(false)
+    } finally {
+      await other.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
