@@ -39,7 +39,7 @@ test('the built renderer connects to the session through the bridge', async ({ p
     if (message.type() === 'error') problems.push(message.text())
   })
   await page.goto(host.url)
-  await expect(page.locator('main')).toHaveAttribute('data-screen', 'welcome')
+  await expect(page.locator('.kiosk')).toHaveAttribute('data-screen', 'welcome')
   expect(page.url()).not.toContain('token')
   expect(problems).toEqual([])
 })

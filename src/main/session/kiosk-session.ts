@@ -614,6 +614,9 @@ export class KioskSession {
   // ---- publishing --------------------------------------------------------------------------
 
   #show(screen: ScreenState): void {
+    // A new screen gets a full idle period of its own: a parent needs time to read a failure
+    // that arrives long after they last touched the kiosk.
+    if (screen.name !== this.#screen.name) this.#lastActivity = this.#deps.scheduler.now()
     this.#screen = screen
     this.#deps.scheduler.clearTimeout(this.#screenTimer)
     this.#screenTimer = null

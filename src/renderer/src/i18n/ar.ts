@@ -20,7 +20,7 @@ export const ar: Catalogue = {
 
   'keypad.heading': 'اكتب رقمك الشخصي',
   'keypad.label': 'الرقم الشخصي (personnummer)',
-  'keypad.help': '12 رقمًا: السنة، ثم الشهر، ثم اليوم، ثم أربعة أرقام، مثلًا 19121212-1212.',
+  'keypad.help': '12 رقمًا: السنة، ثم الشهر، ثم اليوم، ثم أربعة أرقام، مثلًا {example}.',
   'keypad.template': 'YYYYMMDD-NNNN',
   'keypad.erase': 'حذف',
   'keypad.eraseLabel': 'حذف آخر رقم',

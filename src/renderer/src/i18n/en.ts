@@ -20,7 +20,7 @@ export const en: Catalogue = {
 
   'keypad.heading': 'Enter your personal identity number',
   'keypad.label': 'Personal identity number (personnummer)',
-  'keypad.help': '12 digits: year, month, day and four digits, for example 19121212-1212.',
+  'keypad.help': '12 digits: year, month, day and four digits, for example {example}.',
   'keypad.template': 'YYYYMMDD-NNNN',
   'keypad.erase': 'Erase',
   'keypad.eraseLabel': 'Erase the last digit',

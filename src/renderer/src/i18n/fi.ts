@@ -20,7 +20,7 @@ export const fi: Catalogue = {
 
   'keypad.heading': 'Kirjoita henkilötunnuksesi',
   'keypad.label': 'Henkilötunnus (personnummer)',
-  'keypad.help': '12 numeroa: vuosi, kuukausi, päivä ja neljä numeroa, esimerkiksi 19121212-1212.',
+  'keypad.help': '12 numeroa: vuosi, kuukausi, päivä ja neljä numeroa, esimerkiksi {example}.',
   'keypad.template': 'VVVVKKPP-NNNN',
   'keypad.erase': 'Poista',
   'keypad.eraseLabel': 'Poista viimeinen numero',

@@ -20,7 +20,7 @@ export const so: Catalogue = {
 
   'keypad.heading': 'Qor lambarkaaga aqoonsiga shakhsiga',
   'keypad.label': 'Lambarka aqoonsiga shakhsiga (personnummer)',
-  'keypad.help': '12 tiro: sanadka, bisha, maalinta iyo afar tiro, tusaale ahaan 19121212-1212.',
+  'keypad.help': '12 tiro: sanadka, bisha, maalinta iyo afar tiro, tusaale ahaan {example}.',
   'keypad.template': 'SSSSBBMM-NNNN',
   'keypad.erase': 'Tirtir',
   'keypad.eraseLabel': 'Tirtir tirada ugu dambaysa',

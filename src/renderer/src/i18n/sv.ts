@@ -20,7 +20,7 @@ export const sv = {
 
   'keypad.heading': 'Skriv ditt personnummer',
   'keypad.label': 'Personnummer',
-  'keypad.help': '12 siffror: år, månad, dag och fyra siffror, till exempel 19121212-1212.',
+  'keypad.help': '12 siffror: år, månad, dag och fyra siffror, till exempel {example}.',
   'keypad.template': 'ÅÅÅÅMMDD-NNNN',
   'keypad.erase': 'Sudda',
   'keypad.eraseLabel': 'Sudda sista siffran',
