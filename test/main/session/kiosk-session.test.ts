@@ -606,3 +606,17 @@ describe('the parent\'s preferences', () => {
     expect(h.latest().branding).toEqual({ primaryColor: '#1f3a5f', accentColor: '#ffd200' })
   })
 })
+
+describe('a new screen gets a full idle period', () => {
+  it('a failure that arrives long after the last touch can be read before "are you still there?"', async () => {
+    h.newSession(testSettings({ timing: { orderTimeoutMs: 120_000 } }))
+    await loginUntilPickup()
+    await h.step(120_000, 500)
+    expect(screenAs('failure')).toMatchObject({ cause: 'timeout' })
+    expect(h.latest().idleWarning).toBeNull()
+    await h.step(59_500)
+    expect(h.latest().idleWarning).toBeNull()
+    await h.step(1_000)
+    expect(h.latest().idleWarning).not.toBeNull()
+  })
+})
