@@ -222,6 +222,22 @@ const logging = section({
   maxFiles: wholeNumber(1, 365).default(14),
 })
 
+const httpsUrl = (() => {
+  const error = 'must be an https:// address'
+  return z.string({ error }).refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', { error })
+})()
+
+/** Updates are IT's decision: off unless the settings turn them on (and say where from). */
+const updates = section({
+  enabled: z.boolean({ error: 'must be true or false' }).default(false),
+  url: httpsUrl.optional(),
+  checkIntervalMinutes: wholeNumber(15, 1440).default(60),
+}).superRefine((settings, ctx) => {
+  if (settings.enabled && settings.url === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required when "updates.enabled" is true' })
+  }
+})
+
 // prefault({}), not default({}): the empty section is parsed, so its fields' own defaults apply.
 export const settingsSchema = z.strictObject(
   {
@@ -232,6 +248,7 @@ export const settingsSchema = z.strictObject(
     school: school.prefault({}),
     banks: banks.default(() => [...DEFAULT_BANKS]),
     logging: logging.prefault({}),
+    updates: updates.prefault({}),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : SECTION_PHRASE) },
 )

@@ -107,6 +107,7 @@ describe('loadSettings with no file at the OS location', () => {
         'Swedbank',
       ],
       logging: { level: 'info', maxFileSizeMB: 10, maxFiles: 14 },
+      updates: { enabled: false, checkIntervalMinutes: 60 },
     })
   })
 
@@ -145,6 +146,7 @@ describe('loadSettings with a valid file', () => {
       school: { name: 'Testskolan', primaryColor: '#003366', accentColor: '#FFCC00' },
       banks: ['Nordea', 'SEB'],
       logging: { directory: 'logs', level: 'debug', maxFileSizeMB: 5, maxFiles: 30 },
+      updates: { enabled: true, url: 'https://updates.example.se/kiosk/', checkIntervalMinutes: 120 },
     }
     const dir = await scenario(settings, {
       certs: FOLDER,
@@ -282,11 +284,23 @@ const BROKEN: BrokenRow[] = [
       'Setting "school.logo" is not a known setting (the settings in "school" are "name", "primaryColor", "accentColor").',
   },
   {
+    name: 'updates turned on without saying where from',
+    settings: { updates: { enabled: true } },
+    key: 'updates.url',
+    problem: () => 'Setting "updates.url" is required when "updates.enabled" is true.',
+  },
+  {
+    name: 'an update server that is not https',
+    settings: { updates: { enabled: true, url: 'http://updates.example.se/' } },
+    key: 'updates.url',
+    problem: () => 'Setting "updates.url" must be an https:// address (it is "http://updates.example.se/").',
+  },
+  {
     name: 'unknown top-level key, nothing close',
     settings: { handoff: { url: 'https://x' } },
     key: 'handoff',
     problem: () =>
-      'Setting "handoff" is not a known setting (the top-level settings are "bankid", "flow", "timing", "languages", "school", "banks", "logging").',
+      'Setting "handoff" is not a known setting (the top-level settings are "bankid", "flow", "timing", "languages", "school", "banks", "logging", "updates").',
   },
   {
     name: 'unknown key inside the certificate',

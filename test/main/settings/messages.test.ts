@@ -14,6 +14,7 @@ const LEAVES = [
   'bankid.endUserIp',
   'bankid.intentText',
   'logging.directory',
+  'updates.url',
 ]
 
 const WRONG_VALUES: unknown[] = [null, true, -1, 0.5, 1e6, '', 'x', 'S'.repeat(2000), [], ['x'], [1, 2], {}, { a: 1 }]
@@ -25,7 +26,7 @@ function settingAt(key: string, value: unknown): Record<string, unknown> {
 
 describe('problem sentences', () => {
   it('covers every setting', () => {
-    expect(LEAVES).toHaveLength(26)
+    expect(LEAVES).toHaveLength(29)
   })
 
   it.each(LEAVES)('words every wrong value of %s as one sentence naming it, in our words not zod’s', (key) => {
@@ -34,8 +35,10 @@ describe('problem sentences', () => {
       const result = checkSettings(settingAt(key, value))
       if (result.ok) continue
       failures++
-      // the setting itself, or (for { "a": 1 } in a group) the unknown key inside it
-      expect(result.key === key || result.key === `${key}.a`).toBe(true)
+      // the setting itself, or (for { "a": 1 } in a group) the unknown key inside it, or (updates
+      // turned on without saying where from) the setting that is then missing
+      const missingUrl = key === 'updates.enabled' && value === true && result.key === 'updates.url'
+      expect(result.key === key || result.key === `${key}.a` || missingUrl).toBe(true)
       expect(result.problem).toMatch(new RegExp(`^(Setting|Item \\d+ of setting) "${result.key?.replaceAll(".", "\\.")}" .*\\.$`, 's'))
       expect(result.problem).not.toMatch(/Invalid|expected|received|Too (big|small)/)
       expect(result.problem.length).toBeLessThan(240)
