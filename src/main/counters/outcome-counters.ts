@@ -187,6 +187,10 @@ export function openCounterStore(directory: string): KeyValueStore {
  * electron-store. Only valid in Electron's main process (electron-store imports electron).
  */
 export async function openElectronCounterStore(): Promise<KeyValueStore> {
-  const { default: ElectronStore } = await import('electron-store')
-  return adapt(new ElectronStore<Record<string, unknown>>({ name: 'counters', ...STORE_OPTIONS }))
+  const [{ default: ElectronStore }, { default: electron }] = await Promise.all([import('electron-store'), import('electron')])
+  const store = new ElectronStore<Record<string, unknown>>({ name: 'counters', ...STORE_OPTIONS })
+  // electron-store answers renderers on a channel of its own; ours never use it, and main listens
+  // to nothing but the kiosk contract's channels.
+  electron.ipcMain.removeAllListeners('electron-store-get-data')
+  return adapt(store)
 }

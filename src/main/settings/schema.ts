@@ -2,7 +2,10 @@
 // error, never silently ignored) and every field has a default, so `{}` is a complete configuration:
 // the built-in simulator. Each field carries its own admin-facing phrase ("must be a whole number
 // from 1 to 60"), because zod's default texts describe one failed check, not what is allowed;
-// messages.ts turns the first issue into the one sentence the out-of-service screen shows.
+// messages.ts turns the first issue into the one sentence the out-of-service screen shows. Each
+// setting also carries a description for administrators (`.meta({ description })`, outermost, where
+// the field is declared): documentation.ts builds docs/settings.md from them, and a test fails when
+// a setting has none or the page is out of date (npm run docs:settings).
 import { isIP } from 'node:net'
 import { z } from 'zod'
 import type { FlowMode } from '../../shared/contract'
@@ -98,7 +101,32 @@ export type PassphraseSource = { file: string } | { env: string }
 
 const CERTIFICATE_SHAPES = 'must name either a "pkcs12" file or a "cert" and a "key" file'
 const certificate = section(
-  { pkcs12: filePath('file').optional(), cert: filePath('file').optional(), key: filePath('file').optional() },
+  {
+    pkcs12: filePath('file')
+      .optional()
+      .meta({
+        description:
+          'The RP certificate as the PKCS#12 file (`.p12` or `.pfx`) the bank gave you. Keeping it in the same folder as ' +
+          'the settings file and naming it without a folder is simplest.',
+        examples: ['rp-certificate.p12'],
+      }),
+    cert: filePath('file')
+      .optional()
+      .meta({
+        description:
+          'The RP certificate as a PEM file (it starts with `-----BEGIN CERTIFICATE-----`), for those who have ' +
+          'converted the bank\'s PKCS#12 file. Always set together with `bankid.certificate.key`.',
+        examples: ['rp-certificate.pem'],
+      }),
+    key: filePath('file')
+      .optional()
+      .meta({
+        description:
+          'The private key that belongs to `bankid.certificate.cert`, as a PEM file. The kiosk checks at start that the ' +
+          'key and the certificate belong together.',
+        examples: ['rp-key.pem'],
+      }),
+  },
   CERTIFICATE_SHAPES,
 )
   .superRefine((files, ctx) => {
@@ -122,7 +150,25 @@ const environmentVariable = (() => {
   const error = 'must be the name of an environment variable (letters, digits and _)'
   return z.string({ error }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error })
 })()
-const passphrase = section({ file: filePath('file').optional(), env: environmentVariable.optional() }, PASSPHRASE_SHAPES)
+const passphrase = section(
+  {
+    file: filePath('file')
+      .optional()
+      .meta({
+        description:
+          'A text file that holds only the passphrase (one line break at the end is ignored). Make it readable only by ' +
+          'administrators and the account the kiosk runs as.',
+        examples: ['rp-passphrase.txt'],
+      }),
+    env: environmentVariable.optional().meta({
+      description:
+        'The name of an environment variable that holds the passphrase, set for the kiosk\'s account by your ' +
+        'deployment tool. Write the variable\'s name here, not its value.',
+      examples: ['BANKID_RP_PASSPHRASE'],
+    }),
+  },
+  PASSPHRASE_SHAPES,
+)
   .superRefine((source, ctx) => {
     if ((source.file === undefined) === (source.env === undefined)) {
       ctx.addIssue({ code: 'custom', message: PASSPHRASE_SHAPES })
@@ -140,12 +186,51 @@ const intentText = text(1, 1000).refine((value) => Buffer.byteLength(value, 'utf
 })
 
 const bankid = section({
-  environment: oneOf(ENVIRONMENTS).default('simulator'),
-  certificate: certificate.optional(),
-  passphrase: passphrase.optional(),
-  endUserIp: endUserIp.optional(),
-  intentText: intentText.optional(),
-  requestTimeoutSeconds: wholeNumber(1, 60).default(10),
+  environment: oneOf(ENVIRONMENTS)
+    .default('simulator')
+    .meta({
+      description:
+        'Which BankID the kiosk logs parents in with. `"simulator"` is a practice BankID built into the kiosk: it needs ' +
+        'no agreement and no certificate, and is for trying the kiosk out. `"test"` is BankID\'s test service, for ' +
+        'checking your RP certificate with test BankIDs before going live. `"production"` is the real BankID, once ' +
+        'the school has its BankID agreement and RP certificate from the bank.',
+    }),
+  certificate: certificate.optional().meta({
+    description:
+      'The RP certificate that the bank issues with the school\'s BankID agreement; the kiosk uses it to prove to ' +
+      'BankID that it acts for the school. Name either the PKCS#12 file the bank gave you (`pkcs12`), or a PEM ' +
+      'certificate and key (`cert` and `key`) if you have converted it. At start the kiosk opens it and stays out of ' +
+      'service if a file is missing, the passphrase is wrong or the certificate has expired.',
+    examples: [{ pkcs12: 'rp-certificate.p12' }],
+  }),
+  passphrase: passphrase.optional().meta({
+    description:
+      'Where the kiosk finds the passphrase that protects the RP certificate: in a file (`file`) or in an environment ' +
+      'variable (`env`), never in this settings file, which more people can read than should know the secret. ' +
+      'Leave it out only if the certificate file has no passphrase.',
+    examples: [{ file: 'rp-passphrase.txt' }],
+  }),
+  endUserIp: endUserIp.optional().meta({
+    description:
+      'The IP address the kiosk gives BankID as the parent\'s. At a kiosk the parent\'s device is the kiosk itself, so ' +
+      'when this is left out the kiosk sends its own first network (IPv4) address. Set it only if your network team ' +
+      'wants a fixed address reported, such as the school\'s public address.',
+    examples: ['203.0.113.7'],
+  }),
+  intentText: intentText.optional().meta({
+    description:
+      'The text the BankID app shows when it asks the parent to confirm, so that they see what they are logging in ' +
+      `to. Left out, it is "Inloggning på" followed by \`school.name\`. BankID allows ${INTENT_TEXT_MAX_BYTES} bytes: ` +
+      'letters such as å, ä and ö take two bytes each.',
+    examples: ['Inloggning på Exempelskolans föräldraportal'],
+  }),
+  requestTimeoutSeconds: wholeNumber(1, 60)
+    .default(10)
+    .meta({
+      description:
+        'How long the kiosk waits for BankID to answer before it counts the request as failed. Raise it only if the ' +
+        'log shows timeouts on a slow network.',
+    }),
 }).superRefine((settings, ctx) => {
   // A certificate the kiosk would silently ignore, or one it lacks, both mean "not what the admin meant".
   const environment = `when "bankid.environment" is "${settings.environment}"`
@@ -166,19 +251,86 @@ const bankid = section({
 
 // ---- the rest ----
 
-const flow = section({ mode: oneOf(FLOW_MODES).default('personnummer') })
+const flow = section({
+  mode: oneOf(FLOW_MODES)
+    .default('personnummer')
+    .meta({
+      description:
+        'How a login starts. With `"personnummer"` the parent types their personnummer on the keypad first, and only ' +
+        'the BankID of that person can complete the login. With `"qr"` the kiosk goes straight to the QR code: ' +
+        'quicker, and BankID tells the kiosk who scanned it. Choose `"qr"` if typing the number is a hurdle for your ' +
+        'parents.',
+    }),
+})
 
 const timing = section({
   // BankID asks for a collect every 2 s and never more often than every 1 s; 1.5 is a fair wish.
-  collectIntervalSeconds: decimalNumber(1, 10).default(2),
-  qrRestartWindowSeconds: wholeNumber(30, 1800).default(180),
-  orderTimeoutSeconds: wholeNumber(60, 600).default(180),
-  idleSeconds: wholeNumber(15, 600).default(60),
-  waitingIdleSeconds: wholeNumber(30, 1800).default(180),
-  idleWarningSeconds: wholeNumber(5, 120).default(20),
-  loggedInSeconds: wholeNumber(3, 60).default(8),
-  outOfServiceRetrySeconds: wholeNumber(5, 600).default(30),
-  serviceFailuresBeforeOutOfService: wholeNumber(1, 20).default(3),
+  collectIntervalSeconds: decimalNumber(1, 10)
+    .default(2)
+    .meta({
+      description:
+        'How often, in seconds, the kiosk asks BankID whether the parent has scanned and confirmed yet. BankID ' +
+        'recommends every 2 seconds and allows at most one question a second; a decimal such as `1.5` is allowed. ' +
+        'Leave it at 2 unless BankID advises otherwise.',
+    }),
+  qrRestartWindowSeconds: wholeNumber(30, 1800)
+    .default(180)
+    .meta({
+      description:
+        'How long the QR code stays up waiting to be scanned. A BankID order expires after 30 seconds unscanned; ' +
+        'within this time the kiosk renews it silently, so the parent sees one QR code throughout. When the time is ' +
+        'up and nobody has scanned, the kiosk says so and asks whether anyone is still there.',
+    }),
+  orderTimeoutSeconds: wholeNumber(60, 600)
+    .default(180)
+    .meta({
+      description:
+        'How long the parent has, once they have scanned the QR code, to finish in the BankID app (enter their ' +
+        'security code). After that the attempt ends and the parent is asked to try again.',
+    }),
+  idleSeconds: wholeNumber(15, 600)
+    .default(60)
+    .meta({
+      description:
+        'How long a screen may go untouched before the kiosk asks "Are you still there?". On the welcome screen ' +
+        'nothing is asked: the language and the low-reach layout quietly go back to their defaults for the next ' +
+        'parent. Lower it at a busy reception; raise it if parents need longer to read.',
+    }),
+  waitingIdleSeconds: wholeNumber(30, 1800)
+    .default(180)
+    .meta({
+      description:
+        'Like `timing.idleSeconds`, but while the QR code is up or the kiosk is waiting for BankID, when parents are ' +
+        'busy with their phone rather than the screen; hence longer by default.',
+    }),
+  idleWarningSeconds: wholeNumber(5, 120)
+    .default(20)
+    .meta({
+      description:
+        'How long "Are you still there?" counts down before the kiosk gives up and goes back to the welcome screen. ' +
+        'A touch anywhere stops the countdown.',
+    }),
+  loggedInSeconds: wholeNumber(3, 60)
+    .default(8)
+    .meta({
+      description:
+        'How long the "You are logged in" screen stays up before the kiosk gets ready for the next parent.',
+    }),
+  outOfServiceRetrySeconds: wholeNumber(5, 600)
+    .default(30)
+    .meta({
+      description:
+        'While the kiosk is out of service because BankID cannot be reached, how often it tries BankID again. It goes ' +
+        'back to the welcome screen by itself as soon as BankID answers.',
+    }),
+  serviceFailuresBeforeOutOfService: wholeNumber(1, 20)
+    .default(3)
+    .meta({
+      description:
+        'How many logins in a row may fail because BankID cannot be reached (network or BankID down) before the ' +
+        'kiosk goes out of service. Until then each parent sees a message and may try again; any answer from BankID ' +
+        'starts the count afresh.',
+    }),
 })
 
 const language = oneOf(LANGUAGES)
@@ -187,8 +339,19 @@ const languages = section({
     .array(language, { error: `must be a list of languages, from ${quotedList(LANGUAGES)}` })
     .min(1, { error: `must list at least one of the languages ${quotedList(LANGUAGES, 'and')}` })
     .superRefine(noDuplicates)
-    .default(() => [...LANGUAGES]),
-  default: language.optional(),
+    .default(() => [...LANGUAGES])
+    .meta({
+      description:
+        'The languages parents can choose on the kiosk: `"sv"` Swedish, `"en"` English, `"ar"` Arabic, `"so"` Somali ' +
+        'and `"fi"` Finnish. Each is offered by its own name. List each language once; remove those your families do ' +
+        'not need.',
+    }),
+  default: language.optional().meta({
+    description:
+      'The language the kiosk starts in, and returns to after each parent. It must be one of ' +
+      '`languages.available`. Left out, it is Swedish when Swedish is offered, otherwise the first language listed.',
+    examples: ['sv'],
+  }),
 })
   .superRefine((settings, ctx) => {
     if (settings.default !== undefined && !settings.available.includes(settings.default)) {
@@ -204,9 +367,27 @@ const languages = section({
   }))
 
 const school = section({
-  name: text(1, 80).default('Skolan'),
-  primaryColor: colour('#1f3a5f').default('#1f3a5f'),
-  accentColor: colour('#ffd200').default('#ffd200'),
+  name: text(1, 80)
+    .default('Skolan')
+    .meta({
+      description:
+        'The school\'s name, shown on the kiosk\'s screens and, unless `bankid.intentText` is set, in the BankID app.',
+      examples: ['Exempelskolan'],
+    }),
+  primaryColor: colour('#1f3a5f')
+    .default('#1f3a5f')
+    .meta({
+      description:
+        'The school\'s main colour, for the header band and the buttons, written as `#rrggbb`. If text would be hard to ' +
+        'read on it, the kiosk darkens it until the contrast is high enough.',
+    }),
+  accentColor: colour('#ffd200')
+    .default('#ffd200')
+    .meta({
+      description:
+        'A second colour, for highlights and the outline that marks the control in focus, written as `#rrggbb`. It is ' +
+        'never used for text.',
+    }),
 })
 
 const banks = z
@@ -216,10 +397,35 @@ const banks = z
   .superRefine(noDuplicates)
 
 const logging = section({
-  directory: filePath('folder').optional(),
-  level: oneOf(LOG_LEVELS).default('info'),
-  maxFileSizeMB: wholeNumber(1, 100).default(10),
-  maxFiles: wholeNumber(1, 365).default(14),
+  directory: filePath('folder')
+    .optional()
+    .meta({
+      description:
+        'The folder for the kiosk\'s log (`kiosk.log` and its older copies). Left out, it is the `logs` folder in the ' +
+        'kiosk\'s application data folder. The kiosk creates the folder if it is missing.',
+      examples: ['D:\\Logs\\BankID Kiosk'],
+    }),
+  level: oneOf(LOG_LEVELS)
+    .default('info')
+    .meta({
+      description:
+        'How much the log records: `"error"` only failures, `"warn"` also warnings, `"info"` also each session\'s ' +
+        'steps, `"debug"` also detail for troubleshooting. Use `"debug"` only while investigating a problem. At every ' +
+        'level, personnummer and names are never written.',
+    }),
+  maxFileSizeMB: wholeNumber(1, 100)
+    .default(10)
+    .meta({
+      description:
+        'The size in megabytes at which the log file is put aside and a new one started.',
+    }),
+  maxFiles: wholeNumber(1, 365)
+    .default(14)
+    .meta({
+      description:
+        'How many of the put-aside log files are kept; beyond that the oldest is deleted. The log therefore takes ' +
+        'at most about `logging.maxFileSizeMB` × (`logging.maxFiles` + 1) megabytes.',
+    }),
 })
 
 const httpsUrl = (() => {
@@ -229,9 +435,24 @@ const httpsUrl = (() => {
 
 /** Updates are IT's decision: off unless the settings turn them on (and say where from). */
 const updates = section({
-  enabled: z.boolean({ error: 'must be true or false' }).default(false),
-  url: httpsUrl.optional(),
-  checkIntervalMinutes: wholeNumber(15, 1440).default(60),
+  enabled: z
+    .boolean({ error: 'must be true or false' })
+    .default(false)
+    .meta({
+      description:
+        'Whether the kiosk updates itself. Off unless you turn it on: when to update is IT\'s decision. When on, the ' +
+        'kiosk checks `updates.url` on a schedule, downloads a new version in the background and installs it only ' +
+        'while nobody is using the kiosk.',
+    }),
+  url: httpsUrl.optional().meta({
+    description:
+      'The `https://` address of the folder on your web server where you publish the kiosk\'s new versions (the ' +
+      'installers and the `latest.yml` file the build makes next to them).',
+    examples: ['https://updates.example-skola.se/bankid-kiosk/'],
+  }),
+  checkIntervalMinutes: wholeNumber(15, 1440)
+    .default(60)
+    .meta({ description: 'How often, in minutes, the kiosk asks `updates.url` for a new version.' }),
 }).superRefine((settings, ctx) => {
   if (settings.enabled && settings.url === undefined) {
     ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required when "updates.enabled" is true' })
@@ -246,7 +467,13 @@ export const settingsSchema = z.strictObject(
     timing: timing.prefault({}),
     languages: languages.prefault({}),
     school: school.prefault({}),
-    banks: banks.default(() => [...DEFAULT_BANKS]),
+    banks: banks
+      .default(() => [...DEFAULT_BANKS])
+      .meta({
+        description:
+          'The banks named in the guide "Getting Mobilt BankID", which tells parents without BankID where to get it, ' +
+          'in the order shown. Change the list if your guide should name other banks; list each bank once.',
+      }),
     logging: logging.prefault({}),
     updates: updates.prefault({}),
   },

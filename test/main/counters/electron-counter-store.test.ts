@@ -14,10 +14,15 @@ const userData = await vi.hoisted(async () => {
   return mkdtempSync(join(tmpdir(), 'kiosk-userdata-'))
 })
 
+const ipcChannels = vi.hoisted(() => new Set<string>())
+
 vi.mock('electron', () => ({
   default: {
     app: { getPath: (name: string) => (name === 'userData' ? userData : '/nonexistent'), getVersion: () => '0.1.0' },
-    ipcMain: { on: () => undefined },
+    ipcMain: {
+      on: (channel: string) => ipcChannels.add(channel),
+      removeAllListeners: (channel: string) => ipcChannels.delete(channel),
+    },
     shell: undefined,
   },
 }))
@@ -34,6 +39,11 @@ describe('openElectronCounterStore', () => {
     expect(readFileSync(path.join(userData, 'counters.json'), 'utf8')).toBe(
       JSON.stringify({ counts: { '2026-11-24': { success: 1, blocked: 1 } } }, undefined, '\t'),
     )
+  })
+
+  it('leaves no IPC channel of electron-store open in main', async () => {
+    await openElectronCounterStore()
+    expect([...ipcChannels]).toEqual([])
   })
 
   it('starts afresh from a corrupted file instead of throwing', async () => {
