@@ -51,7 +51,7 @@ function layers(schema: AnySchema): AnySchema[] {
     found.push(current)
     const def = defOf(current)
     if (WRAPPERS.has(def.type)) current = def.innerType
-    else if (def.type === 'pipe') current = def.in !== undefined && defOf(def.in).type !== 'transform' ? def.in : def.out
+    else if (def.type === 'pipe') current = def.in && defOf(def.in).type !== 'transform' ? def.in : def.out
     else current = undefined
   }
   return found
@@ -210,7 +210,7 @@ export const SECTIONS: Record<SectionKey, SectionDoc> = {
       'idle times where parents often need help from staff.',
   },
   languages: {
-    title: 'languages',
+    title: 'the languages offered',
     intro:
       'The languages parents can use the kiosk in. Every screen, the guide and the questions and answers exist in ' +
       'all five; Arabic is shown right to left. A parent\'s choice lasts until the kiosk resets for the next parent.',
@@ -272,7 +272,7 @@ export const SETTING_RULES: readonly SettingRule[] = [
   {
     key: 'bankid.certificate',
     kind: 'check',
-    text: 'Either `pkcs12` on its own, or `cert` and `key` together; not both.',
+    text: 'It names one of the two (`pkcs12`, or `cert` with `key`): not neither, not both.',
     probes: [
       { bankid: { environment: 'test', certificate: {} } },
       { bankid: { environment: 'test', certificate: { pkcs12: 'rp.p12', cert: 'rp.pem', key: 'rp-key.pem' } } },
@@ -314,7 +314,9 @@ export const SETTING_RULES: readonly SettingRule[] = [
   {
     key: 'bankid.intentText',
     kind: 'check',
-    text: `At most ${INTENT_TEXT_MAX_BYTES} bytes as UTF-8, as BankID allows: å, ä, ö and other non-ASCII letters count as 2 or more.`,
+    text:
+      `At most ${INTENT_TEXT_MAX_BYTES} bytes as UTF-8, as BankID allows: ` +
+      'å, ä, ö and other non-ASCII letters count as 2 or more.',
     probes: [{ bankid: { intentText: 'å'.repeat(600) } }],
   },
   {
@@ -375,9 +377,9 @@ export const EXAMPLES: readonly SettingsExample[] = [
   {
     title: 'A fuller file',
     intro:
-      'BankID\'s test service with a converted PEM certificate whose passphrase is in an environment variable, the QR ' +
-      'code first, three languages with English first, the school\'s colours, longer idle times, a log folder on ' +
-      'another drive and automatic updates. Every section may be left out or given in part.',
+      'BankID\'s test service with a converted PEM certificate whose passphrase is in an environment variable, ' +
+      'the QR code first, three languages with English first, the school\'s colours, longer idle times, a log ' +
+      'folder on another drive and automatic updates. Every section may be left out or given in part.',
     settings: {
       bankid: {
         environment: 'test',
@@ -416,11 +418,12 @@ export function rulePhrase(entry: SettingEntry): string {
   const failed = failingKey(setAt(entry.path, null))
   const prefix = `Setting "${entry.key}" `
   if (failed === null || failed.key !== entry.key || !failed.problem.startsWith(prefix)) {
-    throw new SettingsDocError(`The schema gives no rule of its own for "${entry.key}" (got: ${failed?.problem ?? 'no problem'}).`)
+    const got = failed?.problem ?? 'no problem'
+    throw new SettingsDocError(`The schema gives no rule of its own for "${entry.key}" (got: ${got}).`)
   }
   const phrase = failed.problem.slice(prefix.length).replace(/\.$/, '').replace(/ \(it is null\)$/, '')
   if (phrase.startsWith('must be of type') || phrase === 'is not valid') {
-    throw new SettingsDocError(`"${entry.key}" has only zod's fallback wording ("${phrase}"): give it a phrase in schema.ts.`)
+    throw new SettingsDocError(`"${entry.key}" has only zod's wording ("${phrase}"): give it a phrase in schema.ts.`)
   }
   return phrase
 }
@@ -479,7 +482,9 @@ export function fileJson(value: unknown, indent = '', used = 0, top = true): str
   const fits = indent.length + used + flat.length + 1 <= WIDTH
   if (typeof value !== 'object' || value === null || (fits && !top)) return flat
   const inner = `${indent}  `
-  if (Array.isArray(value)) return `[\n${value.map((item) => inner + fileJson(item, inner, 0, false)).join(',\n')}\n${indent}]`
+  if (Array.isArray(value)) {
+    return `[\n${value.map((item) => inner + fileJson(item, inner, 0, false)).join(',\n')}\n${indent}]`
+  }
   const members = Object.entries(value).map(([name, member]) => {
     const label = `${JSON.stringify(name)}: `
     return inner + label + fileJson(member, inner, label.length, false)
@@ -490,16 +495,20 @@ export function fileJson(value: unknown, indent = '', used = 0, top = true): str
 const code = (text: string) => (text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``)
 const codeJson = (value: unknown) => code(inlineJson(value))
 
+/** a, b or c */
+const listed = (items: readonly string[], last = 'or') =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`
+
 /** "a", "b" or "c", each as code. */
-function codeList(values: readonly unknown[], last = 'or'): string {
-  const items = values.map(codeJson)
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`
-}
+const codeList = (values: readonly unknown[]) => listed(values.map(codeJson))
 
 /** "from 1 to 60", "at least 1", or "" when unbounded; with a unit when given (["entry", "entries"]). */
 function range(min: number | undefined, max: number | undefined, unit?: readonly [string, string]): string {
-  const counted = (text: string, last: number) => (unit === undefined ? text : `${text} ${last === 1 ? unit[0] : unit[1]}`)
-  if (min !== undefined && max !== undefined) return counted(min === max ? `exactly ${min}` : `from ${min} to ${max}`, max)
+  const counted = (text: string, last: number) =>
+    unit === undefined ? text : `${text} ${last === 1 ? unit[0] : unit[1]}`
+  if (min !== undefined && max !== undefined) {
+    return counted(min === max ? `exactly ${min}` : `from ${min} to ${max}`, max)
+  }
   if (min !== undefined) return counted(`at least ${min}`, min)
   if (max !== undefined) return counted(`at most ${max}`, max)
   return ''
@@ -529,7 +538,7 @@ export function typeText(node: JsonNode): string {
       return `list [ ] of ${count === '' ? 'entries' : count}${items}`
     }
     case 'object':
-      return `group { } of ${codeList(Object.keys(node.properties ?? {}), 'and').replaceAll('"', '')}`
+      return `group { } of ${listed(Object.keys(node.properties ?? {}).map(code), 'and')}`
     default:
       return node.type ?? 'any value'
   }
@@ -612,7 +621,8 @@ function headerMarkdown(): string {
     '',
     'The kiosk reads the first of these it is given:',
     '',
-    `1. the file named on the command line: ${code(`${SETTINGS_OPTION} PATH`)} (or ${code(`${SETTINGS_OPTION}=PATH`)});`,
+    `1. the file named on the command line: ${code(`${SETTINGS_OPTION} PATH`)} ` +
+      `(or ${code(`${SETTINGS_OPTION}=PATH`)});`,
     `2. the file named by the environment variable ${code(SETTINGS_ENV)};`,
     '3. the settings file in its usual place on the computer:',
     '',
@@ -669,7 +679,16 @@ function headerMarkdown(): string {
     '## Examples',
     '',
     paragraph(`Both examples are checked against the kiosk's rules whenever this page is generated.`),
-    ...EXAMPLES.flatMap((example) => ['', `### ${example.title}`, '', paragraph(example.intro), '', '```json', fileJson(example.settings), '```']),
+    ...EXAMPLES.flatMap((example) => [
+      '',
+      `### ${example.title}`,
+      '',
+      paragraph(example.intro),
+      '',
+      '```json',
+      fileJson(example.settings),
+      '```',
+    ]),
   ].join('\n')
 }
 
@@ -679,13 +698,16 @@ export function renderSettingsDoc(): string {
   const undescribed = undescribedKeys()
   if (undescribed.length > 0) {
     throw new SettingsDocError(
-      `These settings have no description: ${undescribed.join(', ')}. Add .meta({ description }) where each is declared in schema.ts.`,
+      `These settings have no description: ${undescribed.join(', ')}. ` +
+        'Add .meta({ description }) where each is declared in schema.ts.',
     )
   }
   const sectionKeys = Object.keys(SECTIONS)
   const schemaSections = [...new Set(entries.map((entry) => entry.section))]
   if (sectionKeys.join() !== schemaSections.join()) {
-    throw new SettingsDocError(`SECTIONS (${sectionKeys.join(', ')}) must match the schema's sections (${schemaSections.join(', ')}), in order.`)
+    throw new SettingsDocError(
+      `SECTIONS (${sectionKeys.join(', ')}) must match the schema's sections (${schemaSections.join(', ')}), in order.`,
+    )
   }
   checkRules(entries)
   checkExamples(entries)

@@ -106,8 +106,8 @@ const certificate = section(
       .optional()
       .meta({
         description:
-          'The RP certificate as the PKCS#12 file (`.p12` or `.pfx`) the bank gave you. Keeping it in the same folder as ' +
-          'the settings file and naming it without a folder is simplest.',
+          'The RP certificate as the PKCS#12 file (`.p12` or `.pfx`) the bank gave you. Keeping it in the same ' +
+          'folder as the settings file and naming it without a folder is simplest.',
         examples: ['rp-certificate.p12'],
       }),
     cert: filePath('file')
@@ -122,8 +122,8 @@ const certificate = section(
       .optional()
       .meta({
         description:
-          'The private key that belongs to `bankid.certificate.cert`, as a PEM file. The kiosk checks at start that the ' +
-          'key and the certificate belong together.',
+          'The private key that belongs to `bankid.certificate.cert`, as a PEM file. The kiosk checks at start that ' +
+          'the key and the certificate belong together.',
         examples: ['rp-key.pem'],
       }),
   },
@@ -156,8 +156,8 @@ const passphrase = section(
       .optional()
       .meta({
         description:
-          'A text file that holds only the passphrase (one line break at the end is ignored). Make it readable only by ' +
-          'administrators and the account the kiosk runs as.',
+          'A text file that holds only the passphrase (one line break at the end is ignored). Make it readable only ' +
+          'by administrators and the account the kiosk runs as.',
         examples: ['rp-passphrase.txt'],
       }),
     env: environmentVariable.optional().meta({
@@ -190,10 +190,10 @@ const bankid = section({
     .default('simulator')
     .meta({
       description:
-        'Which BankID the kiosk logs parents in with. `"simulator"` is a practice BankID built into the kiosk: it needs ' +
-        'no agreement and no certificate, and is for trying the kiosk out. `"test"` is BankID\'s test service, for ' +
-        'checking your RP certificate with test BankIDs before going live. `"production"` is the real BankID, once ' +
-        'the school has its BankID agreement and RP certificate from the bank.',
+        'Which BankID the kiosk logs parents in with. `"simulator"` is a practice BankID built into the kiosk: it ' +
+        'needs no agreement and no certificate, and is for trying the kiosk out. `"test"` is BankID\'s test service, ' +
+        'for checking your RP certificate with test BankIDs before going live. `"production"` is the real BankID, ' +
+        'once the school has its BankID agreement and RP certificate from the bank.',
     }),
   certificate: certificate.optional().meta({
     description:
@@ -205,23 +205,23 @@ const bankid = section({
   }),
   passphrase: passphrase.optional().meta({
     description:
-      'Where the kiosk finds the passphrase that protects the RP certificate: in a file (`file`) or in an environment ' +
-      'variable (`env`), never in this settings file, which more people can read than should know the secret. ' +
-      'Leave it out only if the certificate file has no passphrase.',
+      'Where the kiosk finds the passphrase that protects the RP certificate: in a file (`file`) or in an ' +
+      'environment variable (`env`), never in this settings file, which more people can read than should know the ' +
+      'secret. Leave it out only if the certificate file has no passphrase.',
     examples: [{ file: 'rp-passphrase.txt' }],
   }),
   endUserIp: endUserIp.optional().meta({
     description:
-      'The IP address the kiosk gives BankID as the parent\'s. At a kiosk the parent\'s device is the kiosk itself, so ' +
-      'when this is left out the kiosk sends its own first network (IPv4) address. Set it only if your network team ' +
-      'wants a fixed address reported, such as the school\'s public address.',
+      'The IP address the kiosk gives BankID as the parent\'s. At a kiosk the parent\'s device is the kiosk itself, ' +
+      'so when this is left out the kiosk sends its own first network (IPv4) address. Set it only if your network ' +
+      'team wants a fixed address reported, such as the school\'s public address.',
     examples: ['203.0.113.7'],
   }),
   intentText: intentText.optional().meta({
     description:
-      'The text the BankID app shows when it asks the parent to confirm, so that they see what they are logging in ' +
-      `to. Left out, it is "Inloggning på" followed by \`school.name\`. BankID allows ${INTENT_TEXT_MAX_BYTES} bytes: ` +
-      'letters such as å, ä and ö take two bytes each.',
+      'The text the BankID app shows when it asks the parent to confirm, so that they see what they are logging ' +
+      'in to. Left out, it is "Inloggning på" followed by `school.name`. ' +
+      `BankID allows ${INTENT_TEXT_MAX_BYTES} bytes: letters such as å, ä and ö take two bytes each.`,
     examples: ['Inloggning på Exempelskolans föräldraportal'],
   }),
   requestTimeoutSeconds: wholeNumber(1, 60)
@@ -320,8 +320,8 @@ const timing = section({
     .default(30)
     .meta({
       description:
-        'While the kiosk is out of service because BankID cannot be reached, how often it tries BankID again. It goes ' +
-        'back to the welcome screen by itself as soon as BankID answers.',
+        'While the kiosk is out of service because BankID cannot be reached, how often it tries BankID again. It ' +
+        'goes back to the welcome screen by itself as soon as BankID answers.',
     }),
   serviceFailuresBeforeOutOfService: wholeNumber(1, 20)
     .default(3)
@@ -378,15 +378,15 @@ const school = section({
     .default('#1f3a5f')
     .meta({
       description:
-        'The school\'s main colour, for the header band and the buttons, written as `#rrggbb`. If text would be hard to ' +
-        'read on it, the kiosk darkens it until the contrast is high enough.',
+        'The school\'s main colour, for the header band and the buttons, written as `#rrggbb`. If text would be hard ' +
+        'to read on it, the kiosk darkens it until the contrast is high enough.',
     }),
   accentColor: colour('#ffd200')
     .default('#ffd200')
     .meta({
       description:
-        'A second colour, for highlights and the outline that marks the control in focus, written as `#rrggbb`. It is ' +
-        'never used for text.',
+        'A second colour, for highlights and the outline that marks the control in focus, written as `#rrggbb`. It ' +
+        'is never used for text.',
     }),
 })
 
@@ -401,8 +401,8 @@ const logging = section({
     .optional()
     .meta({
       description:
-        'The folder for the kiosk\'s log (`kiosk.log` and its older copies). Left out, it is the `logs` folder in the ' +
-        'kiosk\'s application data folder. The kiosk creates the folder if it is missing.',
+        'The folder for the kiosk\'s log (`kiosk.log` and its older copies). Left out, it is the `logs` folder in ' +
+        'the kiosk\'s application data folder. The kiosk creates the folder if it is missing.',
       examples: ['D:\\Logs\\BankID Kiosk'],
     }),
   level: oneOf(LOG_LEVELS)
@@ -410,8 +410,8 @@ const logging = section({
     .meta({
       description:
         'How much the log records: `"error"` only failures, `"warn"` also warnings, `"info"` also each session\'s ' +
-        'steps, `"debug"` also detail for troubleshooting. Use `"debug"` only while investigating a problem. At every ' +
-        'level, personnummer and names are never written.',
+        'steps, `"debug"` also detail for troubleshooting. Use `"debug"` only while investigating a problem. At ' +
+        'every level, personnummer and names are never written.',
     }),
   maxFileSizeMB: wholeNumber(1, 100)
     .default(10)
