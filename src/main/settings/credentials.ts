@@ -82,8 +82,12 @@ async function readSettingFile(key: string, file: string): Promise<Buffer> {
 async function readPassphrase(source: PassphraseSource, env: NodeJS.ProcessEnv): Promise<string> {
   if ('file' in source) {
     const key = `${PASSPHRASE}.file`
-    // One trailing newline is what every editor and `echo` adds; anything else is part of the secret.
-    const value = (await readSettingFile(key, source.file)).toString('utf8').replace(/\r?\n$/, '')
+    // One trailing newline is what every editor and `echo` adds, and a byte-order mark is what
+    // Windows Notepad adds; anything else is part of the secret.
+    const value = (await readSettingFile(key, source.file))
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .replace(/\r?\n$/, '')
     if (value === '') throw problem(key, `the file ${source.file} is empty`)
     return value
   }

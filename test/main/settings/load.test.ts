@@ -119,6 +119,18 @@ describe('loadSettings with no file at the OS location', () => {
   })
 })
 
+describe('a passphrase file saved by Windows Notepad', () => {
+  it('works: the byte-order mark and the CRLF are not part of the passphrase', async () => {
+    const dir = await scenario(
+      { bankid: { environment: 'test', certificate: { pkcs12: 'rp.p12' }, passphrase: { file: 'passphrase.txt' } } },
+      { 'rp.p12': () => cert.valid.p12, 'passphrase.txt': `\uFEFF${PASSPHRASE}\r\n` },
+    )
+    const result = await load(path.join(dir, 'settings.json'))
+    if (!result.ok) throw new Error(result.problem)
+    expect(result.credentials).toMatchObject({ passphrase: PASSPHRASE })
+  })
+})
+
 describe('loadSettings with a valid file', () => {
   it('reads every setting, resolves relative paths against the settings folder and proves the certificate', async () => {
     const settings = {
