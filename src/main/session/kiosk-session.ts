@@ -128,6 +128,8 @@ export class KioskSession {
   #screenTimer: TimerHandle | null = null
   #serviceFailures = 0
   #disposed = false
+  /** Orders whose cancel did not reach BankID, by orderRef: tried again until BankID answers. */
+  #unconfirmedCancels = new Map<string, UnconfirmedCancel>()
 
   constructor(deps: SessionDependencies) {
     this.#deps = deps
@@ -223,6 +225,8 @@ export class KioskSession {
     this.#deps.scheduler.clearTimeout(this.#idleTimer)
     this.#deps.scheduler.clearTimeout(this.#screenTimer)
     this.#listeners.clear()
+    // One last try for every cancel BankID has not confirmed, then no more timers.
+    await Promise.allSettled(this.#retryCancelsNow())
     await this.whenIdle()
   }
 
@@ -263,7 +267,15 @@ export class KioskSession {
     this.#log('info', 'session.start', { attempt: attempt.id, mode: personnummer ? 'personnummer' : 'qr' })
     this.#show({ name: 'starting' })
     attempt.limitTimer = this.#deps.scheduler.setTimeout(() => this.#onWindowOver(attempt), this.#timing.qrRestartWindowMs)
-    this.#order(attempt)
+    // A previous parent's order that BankID never confirmed cancelled would meet this one as
+    // alreadyInProgress if it is the same person: try those cancels first (each bounded in time).
+    const retries = this.#retryCancelsNow()
+    if (retries.length === 0) return this.#order(attempt)
+    void this.#track(
+      Promise.allSettled(retries).then(() => {
+        if (!attempt.ended) this.#order(attempt)
+      }),
+    )
   }
 
   /** Starts a BankID order for the attempt (first time, or a silent restart after startFailed). */
@@ -286,7 +298,7 @@ export class KioskSession {
     this.#track(this.#deps.bankId.auth(request, { timeoutMs: this.#timing.requestTimeoutMs })).then((result) => {
       if (attempt.ended) {
         // The parent left while BankID was creating the order: it must not outlive them.
-        if (result.ok) this.#cancelOrder(result.value.response.orderRef)
+        if (result.ok) void this.#cancelOrder(result.value.response.orderRef)
         return
       }
       if (!result.ok) return this.#fail(attempt, this.#causeOf(result.error), result.error)
@@ -493,7 +505,7 @@ export class KioskSession {
     attempt.ended = true
     this.#clearOrderTimers(attempt)
     this.#deps.scheduler.clearTimeout(attempt.limitTimer)
-    if (attempt.order && !attempt.order.final) this.#cancelOrder(attempt.order.orderRef)
+    if (attempt.order && !attempt.order.final) void this.#cancelOrder(attempt.order.orderRef)
     attempt.personnummer = null
     attempt.order = null
     attempt.qrSvg = null
@@ -509,12 +521,48 @@ export class KioskSession {
     this.#lowReach = false
   }
 
-  #cancelOrder(orderRef: string): void {
+  /**
+   * Cancels an order, best effort and bounded in time. When BankID cannot be reached the cancel is
+   * tried again (5, 10, 20, 30, 30… s) until it answers or the order must have expired there, so a
+   * parent who walked away never leaves an order open behind them.
+   */
+  #cancelOrder(orderRef: string): Promise<void> {
     const orderRefHash = this.#deps.hashOrderRef(orderRef)
-    this.#track(this.#deps.bankId.cancel(orderRef, { timeoutMs: this.#timing.cancelTimeoutMs })).then((result) => {
-      if (result.ok) this.#log('info', 'order.cancelled', { orderRefHash })
-      else this.#log('warn', 'order.cancel-failed', { orderRefHash, failure: describeFailure(result.error) })
+    const pending = this.#unconfirmedCancels.get(orderRef)
+    if (pending) this.#deps.scheduler.clearTimeout(pending.timer)
+    const tries = (pending?.tries ?? 0) + 1
+    const giveUpAt = pending?.giveUpAt ?? this.#deps.scheduler.now() + CANCEL_RETRY_LIMIT_MS
+    this.#unconfirmedCancels.set(orderRef, { tries, giveUpAt, timer: null })
+    const cancelling = this.#deps.bankId.cancel(orderRef, { timeoutMs: this.#timing.cancelTimeoutMs })
+    return this.#track(cancelling).then((result) => {
+      if (result.ok) {
+        this.#unconfirmedCancels.delete(orderRef)
+        return this.#log('info', 'order.cancelled', { orderRefHash, tries })
+      }
+      const failure = result.error
+      if (failure.kind === 'bankid-error' && failure.errorCode === 'invalidParameters' && tries > 1) {
+        // After an earlier try went unanswered: BankID no longer knows the order, which is what we wanted.
+        this.#unconfirmedCancels.delete(orderRef)
+        return this.#log('info', 'order.cancel-unneeded', { orderRefHash, tries })
+      }
+      const retryIn = Math.min(CANCEL_RETRY_FIRST_MS * 2 ** (tries - 1), CANCEL_RETRY_MAX_MS)
+      const willRetry =
+        isUnanswered(failure) && !this.#disposed && this.#deps.scheduler.now() + retryIn < giveUpAt
+      this.#log('warn', 'order.cancel-failed', { orderRefHash, failure: describeFailure(failure), tries, willRetry })
+      if (!willRetry) {
+        this.#unconfirmedCancels.delete(orderRef)
+        return
+      }
+      const timer = this.#deps.scheduler.setTimeout(() => void this.#cancelOrder(orderRef), retryIn)
+      this.#unconfirmedCancels.set(orderRef, { tries, giveUpAt, timer })
     })
+  }
+
+  /** Every unconfirmed cancel, tried now instead of at its timer. */
+  #retryCancelsNow(): Promise<void>[] {
+    return [...this.#unconfirmedCancels.entries()]
+      .filter(([, pending]) => pending.timer !== null)
+      .map(([orderRef]) => this.#cancelOrder(orderRef))
   }
 
   #clearOrderTimers(attempt: Attempt): void {
@@ -538,7 +586,7 @@ export class KioskSession {
   /** Asks BankID about an order that cannot exist: "No such order" proves it is reachable and trusts us. */
   #probe(): void {
     this.#track(this.#deps.bankId.collect(randomUUID(), { timeoutMs: this.#timing.requestTimeoutMs })).then((result) => {
-      if (this.#screen.name !== 'out-of-service') return
+      if (this.#disposed || this.#screen.name !== 'out-of-service') return
       const reachable =
         !result.ok && result.error.kind === 'bankid-error' && result.error.errorCode === 'invalidParameters'
       if (reachable) {
@@ -614,6 +662,8 @@ export class KioskSession {
   // ---- publishing --------------------------------------------------------------------------
 
   #show(screen: ScreenState): void {
+    // After dispose() nothing may arm a timer again (a late answer would otherwise revive the screens).
+    if (this.#disposed) return
     // A new screen gets a full idle period of its own: a parent needs time to read a failure
     // that arrives long after they last touched the kiosk.
     if (screen.name !== this.#screen.name) this.#lastActivity = this.#deps.scheduler.now()
@@ -729,6 +779,24 @@ export class KioskSession {
   #log(level: 'info' | 'warn' | 'error' | 'debug', event: string, fields?: Record<string, unknown>): void {
     this.#deps.events.log(level, event, fields)
   }
+}
+
+interface UnconfirmedCancel {
+  tries: number
+  /** Scheduler time after which BankID has expired the order by itself. */
+  giveUpAt: number
+  timer: TimerHandle | null
+}
+
+const CANCEL_RETRY_FIRST_MS = 5_000
+const CANCEL_RETRY_MAX_MS = 30_000
+/** BankID ends an order by itself within minutes (product.md §7: 3-minute collect window, 5 with signing). */
+const CANCEL_RETRY_LIMIT_MS = 6 * 60_000
+
+/** A failure after which BankID may never have seen the cancel, or could not act on it: worth trying again. */
+function isUnanswered(failure: BankIdFailure): boolean {
+  if (failure.kind === 'network' || failure.kind === 'timeout' || failure.kind === 'malformed-response') return true
+  return failure.kind === 'bankid-error' && ['internalError', 'maintenance', 'requestTimeout'].includes(failure.errorCode)
 }
 
 /** Failed hint code → failure screen. Unknown codes get the generic screen. */

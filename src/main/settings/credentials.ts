@@ -10,6 +10,7 @@ import { TLSSocket, createSecureContext } from 'node:tls'
 import type { SecureContext } from 'node:tls'
 import forge from 'node-forge'
 import type { RpCredentials } from '../bankid/transport'
+import { shownName, shownPath } from './messages'
 import type { SettingsProblem } from './messages'
 import type { CertificateFiles, PassphraseSource } from './schema'
 
@@ -42,9 +43,9 @@ class Problem extends Error {
 const problem = (key: string, text: string) => new Problem(key, `Setting "${key}": ${text}.`)
 
 const PASSPHRASE = 'bankid.passphrase'
-const wrongPassphrase = (file: string) => problem(PASSPHRASE, `the passphrase is wrong for ${file}`)
+const wrongPassphrase = (file: string) => problem(PASSPHRASE, `the passphrase is wrong for ${shownPath(file)}`)
 const missingPassphrase = (file: string) =>
-  new Problem(PASSPHRASE, `Setting "${PASSPHRASE}" is required: ${file} is protected by a passphrase.`)
+  new Problem(PASSPHRASE, `Setting "${PASSPHRASE}" is required: ${shownPath(file)} is protected by a passphrase.`)
 
 export async function loadRpCredentials(
   files: CertificateFiles,
@@ -72,10 +73,10 @@ async function readSettingFile(key: string, file: string): Promise<Buffer> {
     return await readFile(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw problem(key, `the file ${file} does not exist`)
-    if (code === 'EISDIR') throw problem(key, `the file ${file} cannot be read (it is a folder)`)
-    if (code === 'EACCES' || code === 'EPERM') throw problem(key, `the file ${file} cannot be read (permission denied)`)
-    throw problem(key, `the file ${file} cannot be read (${code ?? 'unknown error'})`)
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw problem(key, `the file ${shownPath(file)} does not exist`)
+    if (code === 'EISDIR') throw problem(key, `the file ${shownPath(file)} cannot be read (it is a folder)`)
+    if (code === 'EACCES' || code === 'EPERM') throw problem(key, `the file ${shownPath(file)} cannot be read (permission denied)`)
+    throw problem(key, `the file ${shownPath(file)} cannot be read (${code ?? 'unknown error'})`)
   }
 }
 
@@ -88,13 +89,13 @@ async function readPassphrase(source: PassphraseSource, env: NodeJS.ProcessEnv):
       .toString('utf8')
       .replace(/^\uFEFF/, '')
       .replace(/\r?\n$/, '')
-    if (value === '') throw problem(key, `the file ${source.file} is empty`)
+    if (value === '') throw problem(key, `the file ${shownPath(source.file)} is empty`)
     return value
   }
   const key = `${PASSPHRASE}.env`
   const value = env[source.env]
-  if (value === undefined) throw problem(key, `the environment variable ${source.env} is not set`)
-  if (value === '') throw problem(key, `the environment variable ${source.env} is empty`)
+  if (value === undefined) throw problem(key, `the environment variable ${shownName(source.env)} is not set`)
+  if (value === '') throw problem(key, `the environment variable ${shownName(source.env)} is empty`)
   return value
 }
 
@@ -109,9 +110,9 @@ async function loadPkcs12(file: string, passphrase: string | undefined): Promise
   const key = 'bankid.certificate.pkcs12'
   const pfx = await readSettingFile(key, file)
   if (pfx.subarray(0, 64).toString('latin1').includes('-----BEGIN')) {
-    throw problem(key, `${file} is a PEM file, not PKCS#12 (for PEM files set "bankid.certificate.cert" and "key")`)
+    throw problem(key, `${shownPath(file)} is a PEM file, not PKCS#12 (for PEM files set "bankid.certificate.cert" and "key")`)
   }
-  const notPkcs12 = problem(key, `the file ${file} is not a PKCS#12 (.p12) file`)
+  const notPkcs12 = problem(key, `the file ${shownPath(file)} is not a PKCS#12 (.p12) file`)
   let asn1: forge.asn1.Asn1
   try {
     asn1 = forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary')))
@@ -144,7 +145,7 @@ async function loadPkcs12(file: string, passphrase: string | undefined): Promise
     if (!forgeRead && !isUnsupported(error)) throw notPkcs12
     throw tlsRefused(key, file, error)
   }
-  if (certificate === undefined) throw problem(key, `the file ${file} holds no certificate`)
+  if (certificate === undefined) throw problem(key, `the file ${shownPath(file)} holds no certificate`)
   return { credentials: { kind: 'pkcs12', ...options }, certificate }
 }
 
@@ -171,7 +172,7 @@ async function loadPem(files: { cert: string; key: string }, passphrase: string 
     if (!certPem.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate')
     certificate = new X509Certificate(certPem)
   } catch {
-    throw problem(certKey, `the file ${files.cert} is not a PEM certificate`)
+    throw problem(certKey, `the file ${shownPath(files.cert)} is not a PEM certificate`)
   }
 
   let privateKey: KeyObject
@@ -183,10 +184,10 @@ async function loadPem(files: { cert: string; key: string }, passphrase: string 
     // that fails to parse instead: for an encrypted key, any failure means the passphrase.
     const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(keyPem.toString('latin1'))
     if (encrypted) throw passphrase === undefined ? missingPassphrase(files.key) : wrongPassphrase(files.key)
-    throw problem(keyKey, `the file ${files.key} is not a PEM private key`)
+    throw problem(keyKey, `the file ${shownPath(files.key)} is not a PEM private key`)
   }
   if (!certificate.checkPrivateKey(privateKey)) {
-    throw problem(keyKey, `the key in ${files.key} does not belong to the certificate in ${files.cert}`)
+    throw problem(keyKey, `the key in ${shownPath(files.key)} does not belong to the certificate in ${shownPath(files.cert)}`)
   }
 
   const credentials: RpCredentials = {
@@ -210,9 +211,9 @@ const isUnsupported = (error: unknown) => /unsupported/i.test((error as Error).m
 function tlsRefused(key: string, file: string, error: unknown): Problem {
   const reason = (error as Error).message
   if (isUnsupported(error)) {
-    return problem(key, `${file} uses old encryption this computer cannot read (re-export it with AES-256)`)
+    return problem(key, `${shownPath(file)} uses old encryption this computer cannot read (re-export it with AES-256)`)
   }
-  return problem(key, `${file} cannot be used for TLS (${reason})`)
+  return problem(key, `${shownPath(file)} cannot be used for TLS (${reason})`)
 }
 
 // ---- validity ----
@@ -228,17 +229,17 @@ function checkValidity(
   const notBefore = new Date(certificate.validFrom)
   const notAfter = new Date(certificate.validTo)
   if (now.getTime() > notAfter.getTime()) {
-    throw problem(key, `the RP certificate in ${file} expired on ${day(notAfter)}`)
+    throw problem(key, `the RP certificate in ${shownPath(file)} expired on ${day(notAfter)}`)
   }
   if (now.getTime() < notBefore.getTime()) {
-    throw problem(key, `the RP certificate in ${file} is not valid until ${day(notBefore)} (check the computer's clock)`)
+    throw problem(key, `the RP certificate in ${shownPath(file)} is not valid until ${day(notBefore)} (check the computer's clock)`)
   }
   const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS)
   const warnings: string[] = []
   if (notAfter.getTime() - now.getTime() <= EXPIRY_WARNING_DAYS * DAY_MS) {
     const when = daysLeft === 0 ? 'today' : daysLeft === 1 ? 'in 1 day' : `in ${daysLeft} days`
     warnings.push(
-      `Setting "${key}": the RP certificate in ${file} expires on ${day(notAfter)} (${when}); order a new one from the bank before then.`,
+      `Setting "${key}": the RP certificate in ${shownPath(file)} expires on ${day(notAfter)} (${when}); order a new one from the bank before then.`,
     )
   }
   const subject = certificate.subject.split('\n').join(', ')

@@ -1,6 +1,7 @@
 // Loads the administrator's settings file: all of it or nothing. Either every setting is valid and
 // the RP certificate proven usable, or the result is one sentence for the out-of-service screen and
 // the log; the kiosk never starts half-configured. No file at the OS location means the defaults.
+import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 import path from 'node:path'
 import type { RpCredentials } from '../bankid/transport'
@@ -8,7 +9,7 @@ import { loadRpCredentials } from './credentials'
 import type { RpCertificateInfo } from './credentials'
 import { SETTINGS_ENV, SETTINGS_OPTION, settingsLocation } from './location'
 import type { SettingsLocation } from './location'
-import { describeIssue, fallbackPhrase } from './messages'
+import { MAX_SENTENCE, describeIssue, fallbackPhrase, printable, shownPath } from './messages'
 import type { SettingsProblem } from './messages'
 import type { KioskSettings } from './schema'
 import { settingsSchema } from './schema'
@@ -55,7 +56,7 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
   // The platform's own path rules, so that a Windows path stays one in tests on Linux.
   const paths = options.platform === 'win32' ? path.win32 : path.posix
   const file = paths.resolve(location.path)
-  const fail = (problem: string, key: string | null = null): SettingsResult => ({ ok: false, path: file, problem, key })
+  const fail = (problem: string, key: string | null = null): SettingsResult => ({ ok: false, path: file, problem: finished(problem), key })
 
   const read = await readSettingsFile(file, location)
   if (read.kind === 'problem') return fail(read.problem)
@@ -89,6 +90,12 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
   }
 }
 
+/** Every sentence one printable line of bounded length, whatever the file or its path held. */
+function finished(problem: string): string {
+  const line = printable(problem)
+  return line.length <= MAX_SENTENCE ? line : `${line.slice(0, MAX_SENTENCE - 1)}…`
+}
+
 /** The settings file's parsed JSON against the schema: the settings, or the first problem as one sentence. */
 export function checkSettings(value: unknown): { ok: true; settings: KioskSettings } | ({ ok: false } & SettingsProblem) {
   const result = settingsSchema.safeParse(value, { error: fallbackPhrase })
@@ -103,16 +110,18 @@ export function checkSettings(value: unknown): { ok: true; settings: KioskSettin
 type Read = { kind: 'text'; text: string } | { kind: 'absent' } | { kind: 'problem'; problem: string }
 
 async function readSettingsFile(file: string, location: SettingsLocation): Promise<Read> {
-  const cannotRead = (why: string): Read => ({ kind: 'problem', problem: `The settings file ${file} cannot be read (${why}).` })
+  const shown = shownPath(file)
+  const cannotRead = (why: string): Read => ({ kind: 'problem', problem: `The settings file ${shown} cannot be read (${why}).` })
   let handle
   try {
-    handle = await open(file, 'r')
+    // Non-blocking, so that a FIFO or device named by mistake is refused below instead of waiting for a writer.
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       if (!location.explicit) return { kind: 'absent' }
       const namedBy = location.source === 'argument' ? SETTINGS_OPTION : `the environment variable ${SETTINGS_ENV}`
-      return { kind: 'problem', problem: `The settings file ${file} does not exist (it was named by ${namedBy}).` }
+      return { kind: 'problem', problem: `The settings file ${shown} does not exist (it was named by ${namedBy}).` }
     }
     if (code === 'EISDIR') return cannotRead('it is a folder')
     if (code === 'EACCES' || code === 'EPERM') return cannotRead('permission denied')
@@ -121,10 +130,22 @@ async function readSettingsFile(file: string, location: SettingsLocation): Promi
   try {
     const stats = await handle.stat()
     if (stats.isDirectory()) return cannotRead('it is a folder')
-    if (stats.size > MAX_SETTINGS_BYTES) {
-      return { kind: 'problem', problem: `The settings file ${file} is too large (${stats.size} bytes; at most 1 MB).` }
+    if (!stats.isFile()) return cannotRead('it is not an ordinary file')
+    const tooLarge = (size: string): Read => ({
+      kind: 'problem',
+      problem: `The settings file ${shown} is too large (${size}; at most 1 MB).`,
+    })
+    if (stats.size > MAX_SETTINGS_BYTES) return tooLarge(`${stats.size} bytes`)
+    // Read at most one byte past the limit, in case the file grew since stat.
+    const buffer = Buffer.alloc(MAX_SETTINGS_BYTES + 1)
+    let length = 0
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null)
+      if (bytesRead === 0) break
+      length += bytesRead
+      if (length > MAX_SETTINGS_BYTES) return tooLarge('over 1 MB')
     }
-    return { kind: 'text', text: await handle.readFile('utf8') }
+    return { kind: 'text', text: buffer.toString('utf8', 0, length) }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     return cannotRead(code === 'EISDIR' ? 'it is a folder' : (code ?? 'unknown error'))
@@ -141,17 +162,17 @@ function parseJson(file: string, raw: string): Parsed {
   // Notepad writes a byte-order mark; JSON.parse does not accept one.
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw
   if (text.trim() === '') {
-    return { ok: false, problem: `The settings file ${file} is empty (write {} in it to use all the defaults).` }
+    return { ok: false, problem: `The settings file ${shownPath(file)} is empty (write {} in it to use all the defaults).` }
   }
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
-    return { ok: false, problem: `The settings file ${file} is not valid JSON: ${parserMessage(error, text)}.` }
+    return { ok: false, problem: `The settings file ${shownPath(file)} is not valid JSON: ${parserMessage(error, text)}.` }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const found = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`
-    return { ok: false, problem: `The settings file ${file} must hold one JSON object in { } (it holds ${found}).` }
+    return { ok: false, problem: `The settings file ${shownPath(file)} must hold one JSON object in { } (it holds ${found}).` }
   }
   return { ok: true, value: value as Record<string, unknown> }
 }

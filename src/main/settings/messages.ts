@@ -18,7 +18,7 @@ const MAX_ECHO = 40
 export function describeIssue(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodType): SettingsProblem {
   if (issue.code === 'unrecognized_keys') {
     const unknown = issue.keys[0] ?? ''
-    const key = keyOf([...issue.path, unknown])
+    const key = shownName(keyOf([...issue.path, unknown]))
     return { key, problem: `Setting "${key}" is not a known setting (${unknownKeyHint(unknown, issue.path, schema)}).` }
   }
   const { key, subject } = subjectOf(issue.path)
@@ -76,9 +76,33 @@ function valueSuffix(issue: z.core.$ZodIssue, value: unknown): string {
 /** A value as JSON, cut short: the admin recognises it, and a long paste does not flood the screen. */
 export function echo(value: unknown): string {
   if (typeof value !== 'string') return String(value)
-  if (value.length <= MAX_ECHO) return JSON.stringify(value)
-  return `${JSON.stringify(value.slice(0, MAX_ECHO)).slice(0, -1)}…"`
+  if (value.length <= MAX_ECHO) return printable(JSON.stringify(value))
+  return printable(`${JSON.stringify(value.slice(0, MAX_ECHO)).slice(0, -1)}…"`)
 }
+
+/**
+ * Control characters and line or paragraph separators as visible \uXXXX escapes: whatever the file
+ * holds, the sentence stays one line on the out-of-service screen and in the log.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** A path from the settings, printable and at most about 100 characters: its start and its file name survive. */
+export function shownPath(file: string): string {
+  const text = printable(file)
+  return text.length <= 100 ? text : `${text.slice(0, 30)}…${text.slice(-69)}`
+}
+
+/** A name the admin wrote (an unknown key, a variable), printable and cut short. */
+export function shownName(name: string): string {
+  const text = printable(name)
+  return text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO - 1)}…`
+}
+
+/** The longest sentence worth showing; a list of known keys is cut to fit. */
+export const MAX_SENTENCE = 280
 
 // ---- unknown keys ----
 
@@ -89,7 +113,12 @@ function unknownKeyHint(unknown: string, parentPath: Path, schema: z.ZodType): s
   if (suggestion !== null) return `did you mean "${prefix}${suggestion}"?`
   if (known.length === 0) return 'there are no settings here'
   const where = parentPath.length === 0 ? 'the top-level settings are' : `the settings in "${keyOf(parentPath)}" are`
-  return `${where} ${known.map((name) => `"${name}"`).join(', ')}`
+  // Only as many names as keep the sentence short; docs/settings.md has them all.
+  const names = known.map((name) => `"${name}"`)
+  let shown = names.length
+  while (shown > 1 && names.slice(0, shown).join(', ').length > MAX_SENTENCE / 2) shown--
+  const more = shown < names.length ? ` and ${names.length - shown} more in docs/settings.md` : ''
+  return `${where} ${names.slice(0, shown).join(', ')}${more}`
 }
 
 /** The keys the schema allows in the object at path, looking through defaults, optionals and transforms. */

@@ -11,6 +11,7 @@ import { z } from 'zod'
 import type { FlowMode } from '../../shared/contract'
 import { LANGUAGES } from '../../shared/languages'
 import type { BankIdEnvironment } from '../bankid/environments'
+import { echo } from './messages'
 
 export const ENVIRONMENTS = ['simulator', 'test', 'production'] as const satisfies readonly BankIdEnvironment[]
 export const FLOW_MODES = ['personnummer', 'qr'] as const satisfies readonly FlowMode[]
@@ -85,7 +86,7 @@ const noDuplicates = (values: readonly string[], ctx: z.RefinementCtx) => {
   for (const value of values) {
     const normalised = value.trim().toLowerCase()
     if (seen.has(normalised)) {
-      ctx.addIssue({ code: 'custom', message: `lists "${value}" twice` })
+      ctx.addIssue({ code: 'custom', message: `lists ${echo(value)} twice` })
       return
     }
     seen.add(normalised)

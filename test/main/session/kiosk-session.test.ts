@@ -514,6 +514,89 @@ describe('BankID down', () => {
   })
 })
 
+describe('a cancel BankID did not confirm is tried again', () => {
+  const cancelEvents = () =>
+    h.logs.filter((entry) => entry.event.startsWith('order.cancel')).map((entry) => [entry.event, entry.fields?.tries])
+
+  it('after 5 s, then 10 s, until BankID answers; then never again', async () => {
+    await startWith(freshPersonalNumber())
+    const [order] = activeOrders()
+    sim().faults.add({ endpoint: 'cancel', times: 2, fault: { kind: 'drop' } })
+    send({ type: 'cancel' })
+    await h.step(0)
+    expect(cancelEvents()).toEqual([['order.cancel-failed', 1]])
+    await h.step(4_999)
+    expect(requests('cancel')).toHaveLength(1)
+    await h.step(1)
+    expect(cancelEvents()).toEqual([['order.cancel-failed', 1], ['order.cancel-failed', 2]])
+    await h.step(10_000)
+    expect(cancelEvents()).toEqual([['order.cancel-failed', 1], ['order.cancel-failed', 2], ['order.cancelled', 3]])
+    expect(activeOrders().map((o) => o.orderRef)).not.toContain(order?.orderRef)
+    await h.step(60_000)
+    expect(requests('cancel')).toHaveLength(3)
+    expect(h.scheduler.pendingTimers).toBe(0) // no retry left waiting
+  })
+
+  it('at once when the next parent starts, before their order: the same person is not refused as alreadyInProgress', async () => {
+    const personalNumber = freshPersonalNumber()
+    await startWith(personalNumber)
+    sim().faults.add({ endpoint: 'cancel', times: 1, fault: { kind: 'drop' } })
+    send({ type: 'cancel' })
+    await h.step(0)
+    expect(activeOrders()).toHaveLength(1)
+    await startWith(personalNumber)
+    expect(screenAs('waiting').qrSvg).not.toBeNull()
+    expect(sim().log.list().map((r) => r.endpoint)).toEqual(['auth', 'cancel', 'cancel', 'auth'])
+    expect(activeOrders()).toHaveLength(1)
+  })
+
+  it('stops when BankID no longer knows the order, and on an answer that is no outage', async () => {
+    await startWith(freshPersonalNumber())
+    const [order] = activeOrders()
+    sim().faults.add({ endpoint: 'cancel', times: 1, fault: { kind: 'drop' } })
+    send({ type: 'cancel' })
+    await h.step(0)
+    expect(order).toBeDefined()
+    sim().orders.clear() // as if BankID had expired it meanwhile
+    await h.step(5_000)
+    const last = h.logs.filter((entry) => entry.event.startsWith('order.cancel')).at(-1)
+    expect(last?.event).toBe('order.cancel-unneeded')
+    await h.step(60_000)
+    expect(requests('cancel')).toHaveLength(2)
+
+    h.logs.length = 0
+    await startWith(freshPersonalNumber())
+    sim().faults.add({ endpoint: 'cancel', times: 1, fault: { kind: 'errorResponse', errorCode: 'unauthorized', httpStatus: 401 } })
+    send({ type: 'cancel' })
+    await h.step(60_000)
+    expect(h.logs.filter((entry) => entry.event === 'order.cancel-failed').map((entry) => entry.fields?.willRetry)).toEqual([false])
+  })
+
+  it('gives up once BankID must have expired the order by itself', async () => {
+    await startWith(freshPersonalNumber())
+    sim().faults.add({ endpoint: 'cancel', fault: { kind: 'drop' } })
+    send({ type: 'cancel' })
+    await h.step(0)
+    for (let i = 0; i < 16; i++) await h.step(30_000)
+    const tries = h.logs.filter((entry) => entry.event === 'order.cancel-failed')
+    expect(tries.at(-1)?.fields?.willRetry).toBe(false)
+    const count = requests('cancel').length
+    await h.step(10 * 60_000)
+    expect(requests('cancel')).toHaveLength(count)
+  })
+
+  it('quitting tries every unconfirmed cancel one last time and leaves no timer', async () => {
+    await startWith(freshPersonalNumber())
+    sim().faults.add({ endpoint: 'cancel', times: 1, fault: { kind: 'drop' } })
+    send({ type: 'cancel' })
+    await h.step(0)
+    await h.session.dispose()
+    expect(requests('cancel')).toHaveLength(2)
+    expect(h.logs.at(-1)?.event).toBe('order.cancelled')
+    expect(h.scheduler.pendingTimers).toBe(0)
+  })
+})
+
 describe('leaving without a goodbye', () => {
   it('the renderer going away cancels the order and wipes the session', async () => {
     send({ type: 'set-language', language: 'so' })
