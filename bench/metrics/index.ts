@@ -2,10 +2,15 @@
 // of product.md §7; later work adds the rest here.
 import type { Metric } from '../lib/types'
 import { collectInterval } from './collect-interval'
+import { engineMemory } from './engine-memory'
 import { loadInteractive } from './load-interactive'
 import { nextQr } from './next-qr'
+import { qrFrames } from './qr-frames'
 import { qrNetwork } from './qr-network'
+import { rendererMemory } from './renderer-memory'
 import { rendererSize } from './renderer-size'
+import { soakBrowser } from './soak-browser'
+import { soakEngine } from './soak-engine'
 import { tapPaint } from './tap-paint'
 
-export const METRICS: readonly Metric[] = [rendererSize, loadInteractive, tapPaint, nextQr, qrNetwork, collectInterval]
+export const METRICS: readonly Metric[] = [rendererSize, loadInteractive, tapPaint, nextQr, qrFrames, qrNetwork, collectInterval, engineMemory, soakEngine, rendererMemory, soakBrowser]
