@@ -27,8 +27,8 @@ import { startBrowserHost } from '../../src/main/browser-host/server'
 import { sessionSettings, startRuntime } from '../../src/main/runtime'
 import { loadOrCreateSimulatorPki } from '../../src/main/simulator/certificates'
 import { ManualScheduler } from '../../test/support/manual-scheduler'
-import { browserUi, MIX_TIMING_SECONDS, mixSession, runSessionMix } from '../../test/support/session-mix'
-import type { MixError, MixKind, MixOptions, MixUi } from '../../test/support/session-mix'
+import { browserUi, followingUi, followSnapshots, MIX_TIMING_SECONDS, mixSession, runSessionMix } from '../../test/support/session-mix'
+import type { MixError, MixKind, MixOptions } from '../../test/support/session-mix'
 import { TEST_PKI_DIR } from '../../test/support/simulator'
 import { RENDERER_DIR, VIEWPORT } from '../lib/kiosk'
 import { NAME_SHIM } from '../lib/probe'
@@ -103,81 +103,6 @@ export interface BrowserCycles {
 }
 
 // ---- the page ------------------------------------------------------------------------------------
-
-/**
- * browserUi waits with page.waitForFunction(string), which Playwright evaluates in the page with
- * eval: the kiosk's content security policy refuses that. The same expression evaluated over CDP
- * (page.evaluate) is not page script; it is polled instead, and the page keeps its real CSP.
- */
-export function cspSafe(page: Page): Page {
-  return new Proxy(page, {
-    get(target, property) {
-      if (property === 'waitForFunction') {
-        return async (predicate: unknown, arg: unknown, options?: { timeout?: number }) => {
-          if (typeof predicate !== 'string') return target.waitForFunction(predicate as () => unknown, arg, options)
-          const deadline = performance.now() + (options?.timeout ?? 30_000)
-          for (;;) {
-            if (await target.evaluate(predicate)) return null
-            if (performance.now() > deadline) throw new Error(`timed out after ${options?.timeout ?? 30_000} ms waiting for ${predicate}`)
-            await new Promise((resolve) => setTimeout(resolve, 5))
-          }
-        }
-      }
-      const value: unknown = Reflect.get(target, property, target)
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
-    },
-  })
-}
-
-/**
- * Follows the snapshots the page is sent over the bridge (CDP reports every WebSocket frame the
- * page receives, from the task that hands it to the page's handler), and returns a wait until the
- * page has the session's newest. browserUi.sync() compares screens, not snapshots: without this,
- * a check right after a session can pass on the page still showing the previous welcome screen
- * while that session's snapshots (keypad, "are you still there?", welcome) are on their way, and
- * count or search the keypad instead of what the session left.
- */
-export async function followSnapshots(cdp: CDPSession, session: { snapshot(): { sequence: number } }, received = -1): Promise<(timeoutMs?: number) => Promise<void>> {
-  cdp.on('Network.webSocketFrameReceived', ({ response }) => {
-    if (response.opcode !== 1) return
-    try {
-      const message = JSON.parse(response.payloadData) as { type?: unknown; snapshot?: { sequence?: unknown } }
-      if (message.type === 'snapshot' && typeof message.snapshot?.sequence === 'number') received = message.snapshot.sequence
-    } catch {
-      // not a bridge message
-    }
-  })
-  await cdp.send('Network.enable')
-  return async (timeoutMs = 10_000) => {
-    const deadline = performance.now() + timeoutMs
-    while (received < session.snapshot().sequence) {
-      if (performance.now() > deadline) throw new Error(`the page was sent snapshot ${received}, the session is at ${session.snapshot().sequence} (waited ${timeoutMs} ms)`)
-      await new Promise((resolve) => setTimeout(resolve, 2))
-    }
-  }
-}
-
-/** browserUi, each step taken only once the page has everything the session showed. */
-export function followingUi(ui: MixUi, caughtUp: () => Promise<void>): MixUi {
-  return {
-    act: async (intent, arrived) => {
-      await caughtUp()
-      await ui.act(intent, arrived)
-    },
-    typo: async (typed, fault) => {
-      await caughtUp()
-      await ui.typo(typed, fault)
-    },
-    readQr: async () => {
-      await caughtUp()
-      return ui.readQr()
-    },
-    sync: async () => {
-      await caughtUp()
-      await ui.sync()
-    },
-  }
-}
 
 const DOCUMENT_COUNTS = `(() => {
   const walker = document.createTreeWalker(document, NodeFilter.SHOW_ALL)
@@ -303,7 +228,7 @@ async function run(context: BenchContext): Promise<BrowserCycles> {
     await page.locator('.kiosk[data-screen="welcome"]').waitFor()
     const cold = await checkpoint(page, cdp, 0)
 
-    const target = { session, simulator: runtime.simulator, scheduler, timing, ui: followingUi(browserUi(cspSafe(page), session), caughtUp) }
+    const target = { session, simulator: runtime.simulator, scheduler, timing, ui: followingUi(browserUi(page, session), caughtUp) }
     const common = { ...MIX, record: false, onError: 'continue' as const }
     const warm = await runSessionMix(target, { ...common, sessions: warmUp, start: 0 })
     if (warm.errors.length) context.log(`    ${warm.errors.length} warm-up session(s) went wrong: ${warm.errors[0]!.message.slice(0, 200)}`)

@@ -12,6 +12,7 @@ import { startRuntime } from './runtime'
 import type { KioskRuntime } from './runtime'
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, resolveAppRequest } from './shell/app-protocol'
 import { PreventDisplaySleepService } from './shell/display-sleep'
+import { framableHeaders } from './shell/frame-policy'
 import { hardenWebContents } from './shell/harden'
 import { ParentBoundary } from './shell/parent-boundary'
 import { isPermissionAllowed } from './shell/permissions'
@@ -29,10 +30,16 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ])
 
+/**
+ * The hand-off's allowed origins (handoff.allowedOrigins), once the settings are read: the page's
+ * CSP frames them, the frame policy lets frames show nothing else. Empty until then, and without a hand-off.
+ */
+let frameOrigins: readonly string[] = []
+
 function serveRenderer(): void {
   const kiosk = session.fromPartition(KIOSK_PARTITION)
   kiosk.protocol.handle(APP_SCHEME, async (request) => {
-    const resolved = resolveAppRequest(request.url, RENDERER_DIR)
+    const resolved = resolveAppRequest(request.url, RENDERER_DIR, frameOrigins)
     if (!resolved.ok) return new Response(null, { status: resolved.status })
     try {
       return new Response(await readFile(resolved.file), { status: 200, headers: resolved.headers })
@@ -44,6 +51,12 @@ function serveRenderer(): void {
   kiosk.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)))
   kiosk.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission))
   kiosk.setDevicePermissionHandler(() => false)
+  // The locked view: an allowed origin's page may be framed by the kiosk page even if it says
+  // X-Frame-Options or frame-ancestors (which cannot name app://kiosk); nothing else is touched.
+  kiosk.webRequest.onHeadersReceived({ urls: ['https://*/*'] }, (details, callback) => {
+    const responseHeaders = framableHeaders(details, frameOrigins)
+    callback(responseHeaders ? { responseHeaders } : {})
+  })
 }
 
 function createWindow(runtime: KioskRuntime): BrowserWindow {
@@ -65,6 +78,8 @@ function createWindow(runtime: KioskRuntime): BrowserWindow {
     runtime.logger.error('renderer.gone', { reason: details.reason, exitCode: details.exitCode })
     runtime.session.rendererGone()
     const action = recovery.onRendererGone(details.reason, Date.now())
+    // A crash (not a clean exit) for the health report: degraded for the next hour.
+    if (action.action !== 'none') runtime.health.rendererCrashed()
     if (action.action === 'reload') setTimeout(() => !contents.isDestroyed() && contents.reload(), action.afterMs)
     if (action.action === 'relaunch') relaunch(runtime, 'renderer kept failing')
   })
@@ -118,7 +133,7 @@ async function main(): Promise<void> {
   // that is open (before, to the console).
   let logBlocked = (event: string, fields: Record<string, unknown>) => console.warn(event, fields)
   app.on('web-contents-created', (_event, contents) =>
-    hardenWebContents(contents, app.isPackaged, (event, fields) => logBlocked(event, fields)),
+    hardenWebContents(contents, app.isPackaged, (event, fields) => logBlocked(event, fields), () => frameOrigins),
   )
   await app.whenReady()
   Menu.setApplicationMenu(null)
@@ -132,8 +147,11 @@ async function main(): Promise<void> {
     dataDir: app.getPath('userData'),
     openCounterStore: openElectronCounterStore,
     version: app.getVersion(),
+    // The staff screen's exit (only offered when the settings allow it): the clean quit below.
+    exit: () => app.quit(),
   })
   logBlocked = (event, fields) => runtime.logger.warn(event, fields)
+  frameOrigins = runtime.frameOrigins
   registerKioskIpc({
     ipcMain,
     session: runtime.session,

@@ -11,6 +11,7 @@ import { renderQrSvg } from './bankid/qr'
 import { createHttpsTransport } from './bankid/transport'
 import type { RpCredentials } from './bankid/transport'
 import { monotonicClock } from './clock'
+import { createHandoff } from './handoff/wiring'
 import type { KeyValueStore } from './counters/outcome-counters'
 import { OutcomeCounters, dayKey } from './counters/outcome-counters'
 import type { KioskLogger } from './logging/logger'
@@ -28,6 +29,13 @@ import { DEFAULT_SETTINGS } from './settings/schema'
 import { CLIENT_PASSPHRASE } from './simulator/certificates'
 import { startSimulator } from './simulator/simulator'
 import type { RunningSimulator } from './simulator/simulator'
+import { RecentErrors, recordingErrors } from './staff/recent-errors'
+import { certificateSummary, readStaffSettings, withStaffDesk } from './staff/wiring'
+import type { StaffWiring } from './staff/wiring'
+import { bankIdProbe, healthMonitorFor, readHealthSettings, startHealthReporting } from './health/service'
+import type { KioskHealth } from './health/service'
+import { tapLogger } from './health/log-tap'
+import type { HealthMonitor } from './health/monitor'
 import { todayOf } from '../shared/personnummer'
 
 /** BankID's own link that sends a phone to the right app store for the BankID app. */
@@ -52,6 +60,8 @@ export interface RuntimeOptions {
   scheduler?: Scheduler
   now?: () => Date
   version: string
+  /** Leaves the kiosk through the host's clean quit path (the staff screen's exit, if the settings allow it). */
+  exit?: () => void
 }
 
 export interface KioskRuntime {
@@ -60,6 +70,10 @@ export interface KioskRuntime {
   logger: KioskLogger
   logDirectory: string
   simulator: RunningSimulator | null
+  /** The origins the hand-off's locked view may show (empty without a hand-off): the CSP's frame-src. */
+  frameOrigins: readonly string[]
+  /** The health file and heartbeat; the Electron root tells it when the renderer crashes. */
+  health: KioskHealth
   close(): Promise<void>
 }
 
@@ -74,7 +88,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
     maxFileSizeMB: effective.logging.maxFileSizeMB,
     maxFiles: effective.logging.maxFiles,
   })
-  const logger = log.logger
+  // The staff screen lists the latest warnings and errors (event names and codes only).
+  const recentErrors = new RecentErrors({ now })
+  // The health report counts warnings and errors (the monitor is made once the scheduler is).
+  const healthTap: { monitor: HealthMonitor | null } = { monitor: null }
+  const logger = tapLogger(recordingErrors(log.logger, recentErrors), (level) => healthTap.monitor?.logged(level))
   logger.info('kiosk.start', {
     version: options.version,
     settingsPath: settings.path,
@@ -83,18 +101,60 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
   })
 
   const stopLog = () => log.close()
+  const scheduler = options.scheduler ?? createRealScheduler(monotonicClock)
+  const monitor = (healthTap.monitor = healthMonitorFor(settings, effective, {
+    scheduler,
+    now,
+    version: options.version,
+    log: (level, event, fields) => logger[level](event, fields),
+  }))
+  const startHealth = (health: KioskSettings['health']) =>
+    startHealthReporting({
+      monitor,
+      settings: health,
+      dataDir: options.dataDir,
+      env: options.env,
+      scheduler,
+      now,
+      version: options.version,
+      log: (level, event, fields) => logger[level](event, fields),
+    })
+  const staffDesk = (session: SessionPort, parts: Pick<StaffWiring, 'staff' | 'counters' | 'certificate' | 'bankId'>) =>
+    withStaffDesk({
+      ...parts,
+      session,
+      scheduler,
+      settings,
+      version: options.version,
+      now,
+      logger,
+      recentErrors,
+      requestTimeoutMs: effective.bankid.requestTimeoutSeconds * 1000,
+      latencyClock: monotonicClock,
+      exit: options.exit,
+    })
   if (!settings.ok) {
     // Half-configured is worse than not at all: say what is wrong, and stay out of service.
     logger.error('settings.invalid', { path: settings.path, key: settings.key, problem: settings.problem })
-    const session = new UnavailableSession({ reference: 'S-SETTINGS', staffMessage: settings.problem, settings: effective })
-    return { session, settings, logger, logDirectory, simulator: null, close: stopLog }
+    const unavailable = new UnavailableSession({ reference: 'S-SETTINGS', staffMessage: settings.problem, settings: effective })
+    // Staff can still open the staff screen to read what is wrong, if the staff section itself is valid.
+    const staff = await readStaffSettings(settings.path)
+    const session = staffDesk(unavailable, { staff, counters: null, certificate: null, bankId: null })
+    unavailable.subscribe((snapshot) => monitor.observe(snapshot))
+    // The health section on its own, so the health file is where the monitoring agent looks.
+    const health = await startHealth(await readHealthSettings(settings.path, options.platform, options.env))
+    const close = async () => {
+      await session.dispose()
+      await health.stop()
+      await stopLog()
+    }
+    return { session, settings, logger, logDirectory, simulator: null, frameOrigins: [], health, close }
   }
   for (const warning of settings.warnings) logger.warn('settings.warning', { message: warning })
   if (settings.certificate) {
     logger.info('rp-certificate', { subject: settings.certificate.subject, daysLeft: settings.certificate.daysLeft })
   }
 
-  const scheduler = options.scheduler ?? createRealScheduler(monotonicClock)
   let simulator: RunningSimulator | null = null
   let connection: { baseUrl: string; caPem: string; credentials: RpCredentials }
   const environment = effective.bankid.environment
@@ -122,14 +182,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
     timeoutMs: requestTimeoutMs,
   })
   const counters = new OutcomeCounters(await options.openCounterStore())
+  monitor.setProbe(bankIdProbe(client, requestTimeoutMs))
+  monitor.countSessionsWith((day) => counters.day(day))
+  // The school's service after each login (product.md §5), when the settings turn it on.
+  const handoff = createHandoff(effective.handoff, settings.handoff, (level, event, fields) => logger[level](event, fields))
+  if (handoff) logger.info('handoff.enabled', { auth: effective.handoff.auth, origins: handoff.frameOrigins.length })
   const session = new KioskSession({
     bankId: client,
+    ...(handoff ? { handoff: handoff.port } : {}),
     scheduler,
     renderQr: renderQrSvg,
     settings: sessionSettings(effective, requestTimeoutMs, await renderQrSvg(BANKID_INSTALL_URL)),
     events: {
       log: (level, event, fields) => logger[level](event, fields),
       outcome: (outcome) => {
+        monitor.sessionEnded(outcome)
         try {
           counters.record(outcome, dayKey(now()))
         } catch (error) {
@@ -141,15 +208,30 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
     hashOrderRef,
   })
 
+  // The staff screen in front of the parent's session (product.md §2.10).
+  const desk = staffDesk(session, {
+    staff: effective.staff,
+    counters,
+    certificate: settings.certificate ?? (simulator ? certificateSummary(readFileSync(simulator.pki.clientCertPath)) : null),
+    bankId: client,
+  })
+
+  session.subscribe((snapshot) => monitor.observe(snapshot))
+  const health = await startHealth(effective.health)
+
   return {
-    session,
+    session: desk,
     settings,
     logger,
     logDirectory,
     simulator,
+    frameOrigins: handoff?.frameOrigins ?? [],
+    health,
     async close() {
-      await session.dispose()
+      await desk.dispose()
+      await health.stop()
       client.close()
+      handoff?.close()
       await simulator?.close()
       logger.info('kiosk.stop')
       await stopLog()

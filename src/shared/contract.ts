@@ -30,6 +30,8 @@ export const FAILURE_CAUSES = [
   'network',
   /** The TLS connection to BankID failed: certificate problems on either side. */
   'tls',
+  /** BankID said complete, but the school's service did not take the login: ask the reception. */
+  'handoff-failed',
   /** Anything else: unknown codes, nonsense answers, our own mistakes. Never shown raw. */
   'unknown',
 ] as const
@@ -56,6 +58,12 @@ export type Screen =
       maskedPersonnummer: string | null
     }
   | { name: 'logged-in'; givenName: string; secondsLeft: number }
+  /** BankID said complete; the school's service is being told (product.md §5). */
+  | { name: 'handing-off'; givenName: string }
+  /** The school's service answered with a message for the parent, shown until "Klar" or secondsLeft runs out. */
+  | { name: 'handoff-message'; givenName: string; message: string; secondsLeft: number }
+  /** The school's service answered with a page: shown in a locked view with a permanent "Logga ut". */
+  | { name: 'handoff-view'; url: string }
   | { name: 'failure'; cause: FailureCause; messageKey: BankIdMessageKey | null; reference: string }
   | { name: 'faq' }
   /** "Get Mobilt BankID": installQrSvg opens BankID's install page on the parent's phone. */
@@ -81,7 +89,40 @@ export interface Snapshot {
   branding: { primaryColor: string; accentColor: string }
   /** The banks the guide names, from the settings. */
   banks: readonly string[]
+  /** The staff screen over everything else, or null (product.md §2.10). */
+  staff: StaffView | null
 }
+
+/** Why a staff PIN was refused: wrong, or too many wrong ones (locked for lockedSeconds). */
+export type StaffPinFault = 'wrong' | 'locked'
+
+export type StaffView =
+  /** lockedSeconds > 0 only while locked; attemptsLeft: wrong PINs still allowed before the lock. */
+  | { stage: 'pin'; fault: StaffPinFault | null; lockedSeconds: number; attemptsLeft: number }
+  | { stage: 'open'; info: StaffInfo; connectivity: ConnectivityResult | null; canExit: boolean }
+
+/** What staff see: nothing about any parent. */
+export interface StaffInfo {
+  version: string
+  settingsPath: string
+  /** The settings' one-sentence problem when the kiosk is out of service because of them. */
+  settingsProblem: string | null
+  /** The BankID the kiosk uses; null when the settings are invalid. */
+  environment: 'simulator' | 'test' | 'production' | null
+  /** The RP certificate (the simulator's own in simulator mode); notAfter is ISO 8601. */
+  certificate: { subject: string; notAfter: string; daysLeft: number } | null
+  uptimeSeconds: number
+  /** Newest first: when, which event, and the reference code if any. */
+  recentErrors: readonly { at: string; level: 'warn' | 'error'; event: string; reference: string | null }[]
+  /** Today's logins per outcome. */
+  counters: Readonly<Record<string, number>>
+  handoff: 'off' | 'hmac' | 'mtls'
+}
+
+export type ConnectivityResult =
+  | { state: 'running' }
+  | { state: 'ok'; latencyMs: number }
+  | { state: 'failed'; reference: string; message: string }
 
 const personnummerInput = z.string().max(32)
 
@@ -104,6 +145,15 @@ export const intentSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('done') }),
   /** The parent touched the screen: resets the idle timer. */
   z.strictObject({ type: z.literal('activity') }),
+  /** "Logga ut" in the hand-off view: wipe it and go back to welcome. */
+  z.strictObject({ type: z.literal('logout') }),
+  /** The hidden staff gesture was completed: ask for the PIN. */
+  z.strictObject({ type: z.literal('staff-open') }),
+  z.strictObject({ type: z.literal('staff-pin'), pin: z.string().regex(/^[0-9]{4,12}$/) }),
+  z.strictObject({ type: z.literal('staff-test-connection') }),
+  /** Leave the kiosk (only if the settings allow it). */
+  z.strictObject({ type: z.literal('staff-exit') }),
+  z.strictObject({ type: z.literal('staff-close') }),
 ])
 export type Intent = z.infer<typeof intentSchema>
 

@@ -18,6 +18,8 @@ import {
   test,
 } from './support/kiosk'
 import type { Kiosk } from './support/kiosk'
+import { handoffSettings, logIn, serviceFixtures } from './support/handoff-service'
+import { STAFF_PIN, STAFF_PIN_HASH, enterPin, pinMessage, pinPad, tapSchoolName } from './support/staff'
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
 const MIN_BUTTON_PX = 64
@@ -216,4 +218,94 @@ test('in Arabic: welcome, keypad, waiting (QR, in the app), logged in', async ({
   await kiosk.step(2_000)
   await expectScreen(page, 'logged-in')
   await audit(page, 'logged in (ar)')
+})
+
+test.describe('the staff screen', () => {
+  // Its own settings (idle time too), so no other test shares this kiosk's PIN lockout.
+  test.use({ kioskSettings: { staff: { pinHash: STAFF_PIN_HASH, allowExit: true }, timing: { idleSeconds: 600 } } })
+
+  test('the PIN pad (empty, typed, wrong, locked), the staff screen with a test result, in Swedish and Arabic', async ({ page, kiosk }) => {
+    await tapSchoolName(page)
+    await expect(pinPad(page)).toBeVisible()
+    await audit(page, 'staff PIN pad, empty')
+    await page.keyboard.type('12')
+    await audit(page, 'staff PIN pad, typed')
+    await page.keyboard.type('34')
+    await page.keyboard.press('Enter')
+    await expect(pinMessage(page)).toContainText('Fel PIN-kod')
+    await audit(page, 'staff PIN pad, wrong')
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.type('1234')
+      await page.keyboard.press('Enter')
+      await expect(pinMessage(page)).toContainText(i < 3 ? `${3 - i} försök kvar` : 'För många')
+    }
+    await audit(page, 'staff PIN pad, locked')
+    await button(page, 'Avbryt').click()
+    await kiosk.step(300_000, 5_000)
+
+    await tapSchoolName(page)
+    await enterPin(page, STAFF_PIN)
+    await expect(heading(page)).toHaveText('Personalskärm')
+    await button(page, 'Testa anslutningen').click()
+    await expect(page.locator('.connectivity')).toHaveAttribute('data-state', 'ok')
+    await audit(page, 'staff screen')
+    await button(page, 'Stäng').click()
+
+    const ar = CATALOGUES.ar
+    await page.getByRole('button', { name: 'العربية', exact: true }).click()
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl')
+    await tapSchoolName(page)
+    await expect(pinPad(page)).toBeVisible()
+    await audit(page, 'staff PIN pad (ar)')
+    await enterPin(page, STAFF_PIN, ar['staff.pin.open'])
+    await expect(heading(page)).toHaveText(ar['staff.heading'])
+    await audit(page, 'staff screen (ar)')
+    await button(page, ar['staff.close']).click()
+    await expectScreen(page, 'welcome')
+  })
+})
+
+// The hand-off's screens (product.md §5), with the example receiver as the school's service.
+const handoffTest = test.extend(serviceFixtures)
+
+handoffTest.describe('the hand-off, when the service does not answer', () => {
+  handoffTest.use({ kioskSettings: async ({ service }, use) => use(handoffSettings(service, service.silentUrl)) })
+
+  handoffTest('handing off, then the failure that says to ask the reception', async ({ page, kiosk }) => {
+    await logIn(page, kiosk, false)
+    await expectScreen(page, 'handing-off')
+    await audit(page, 'handing off')
+    await expectScreen(page, 'failure', 15_000)
+    await expect(page.locator('section.failure')).toHaveAttribute('data-cause', 'handoff-failed')
+    await audit(page, 'failure: handoff-failed')
+  })
+})
+
+handoffTest.describe('the hand-off, when the service answers with a message', () => {
+  handoffTest.use({ kioskSettings: async ({ service }, use) => use(handoffSettings(service, service.messages.url)) })
+
+  handoffTest('the service’s message', async ({ page, kiosk }) => {
+    await logIn(page, kiosk)
+    await expectScreen(page, 'handoff-message')
+    await audit(page, 'handoff message')
+  })
+})
+
+handoffTest.describe('the hand-off, when the service answers with a page', () => {
+  handoffTest.use({ kioskSettings: async ({ service }, use) => use(handoffSettings(service, service.pages.url)) })
+
+  handoffTest('the locked view, plain, in low reach and under the idle question', async ({ page, kiosk }) => {
+    await logIn(page, kiosk)
+    await expectScreen(page, 'handoff-view')
+    await expect(page.frameLocator('iframe.service-frame').locator('#greeting')).toBeVisible()
+    await audit(page, 'handoff view')
+    await kiosk.step(60_000, 1_000)
+    await expect(idleDialog(page)).toBeVisible()
+    await audit(page, 'handoff view, with the idle question')
+    await button(page, 'Jag är kvar').click()
+    await expect(idleDialog(page)).toHaveCount(0)
+    kiosk.runtime.session.dispatch({ type: 'set-low-reach', on: true })
+    await expect(page.locator('.kiosk')).toHaveClass(/low-reach/)
+    await audit(page, 'handoff view, low reach')
+  })
 })

@@ -90,6 +90,7 @@ class FakeSession implements SessionPort {
       language: 'sv',
       languages: ['sv', 'en'],
       lowReach: false,
+      staff: null,
       mode: 'personnummer',
       schoolName: 'Testskolan',
       branding: { primaryColor: '#1f3a5f', accentColor: '#ffd200' },

@@ -4,16 +4,12 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { _electron as electron, expect, test } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import type { ElectronApplication, Page } from '@playwright/test'
-import { findElectronBinary } from '../../scripts/electron-binary'
 import { decodeQrSvg } from '../support/qr-decode'
+import { launchKiosk, simulatorControl, skipWithoutElectron } from './support/electron'
 
-const binary = findElectronBinary(process.cwd())
-test.skip(
-  binary === null,
-  'Electron binary not installed (node_modules/electron has no dist/, and it cannot be downloaded here); runs wherever it exists',
-)
+skipWithoutElectron()
 
 const PERSON = '198112189389'
 
@@ -28,35 +24,13 @@ let page: Page
 let dataDir: string
 
 /** The built-in simulator's control API, found through the kiosk's own log. */
-function simulatorAppUrl(): string {
-  const logs = join(dataDir, 'logs')
-  for (const file of readdirSync(logs)) {
-    for (const line of readFileSync(join(logs, file), 'utf8').split('\n')) {
-      if (line.includes('"simulator.start"')) return (JSON.parse(line) as { appUrl: string }).appUrl
-    }
-  }
-  throw new Error('the kiosk logged no simulator.start')
-}
-
-async function control(path: string, body: unknown = {}): Promise<unknown> {
-  const response = await fetch(new URL(path, simulatorAppUrl()), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  return response.json()
-}
+const control = (path: string, body: unknown = {}): Promise<unknown> => simulatorControl(dataDir, path, body)
 
 test.beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kiosk-electron-'))
   const settings = join(dataDir, 'settings.json')
   writeFileSync(settings, JSON.stringify({ school: { name: 'Elektronskolan' }, logging: { directory: join(dataDir, 'logs'), level: 'debug' } }))
-  app = await electron.launch({
-    ...(binary ? { executablePath: binary } : {}),
-    args: ['out/main/index.js', '--settings', settings],
-  })
-  page = await app.firstWindow()
-  await expect(page.locator('.kiosk')).toHaveAttribute('data-screen', 'welcome')
+  ;({ app, page } = await launchKiosk(settings))
 })
 
 test.afterEach(async () => {

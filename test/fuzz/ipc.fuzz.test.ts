@@ -15,25 +15,19 @@
 //    agree exactly: snapshots, every emitted snapshot, logs and outcomes.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { renderQrSvg } from '../../src/main/bankid/qr'
 import { FAILED_HINT_CODES, PENDING_HINT_CODES } from '../../src/main/bankid/api-types'
 import type { IpcMainLike, IpcSenderEvent } from '../../src/main/ipc/kiosk-ipc'
 import { registerKioskIpc } from '../../src/main/ipc/kiosk-ipc'
-import { hashOrderRef } from '../../src/main/logging/logger'
-import type { SessionOutcome } from '../../src/main/counters/outcome-counters'
-import type { SessionSettings } from '../../src/main/session/kiosk-session'
-import { KioskSession } from '../../src/main/session/kiosk-session'
-import type { Intent, Snapshot } from '../../src/shared/contract'
+import type { Intent } from '../../src/shared/contract'
 import { IPC_CHANNELS } from '../../src/shared/ipc-channels'
 import { LANGUAGES } from '../../src/shared/languages'
 import { ManualScheduler } from '../support/manual-scheduler'
 import type { SessionHarness } from '../support/session-harness'
-import { startSessionHarness, TEST_TODAY, testSettings } from '../support/session-harness'
+import { startSessionHarness, testSettings } from '../support/session-harness'
 import { freshPersonalNumber } from '../support/simulator'
 import type { BankEvent } from './scripted-bankid'
-import { ScriptedBankId } from './scripted-bankid'
-import type { Limits } from './support'
-import { checkStream, fuzzOptions, isValidIntent } from './support'
+import type { FieldMutation } from './support'
+import { checkStream, fuzzOptions, isValidIntent, limitsOf, mutateFields, side, VALID_PNRS } from './support'
 
 const ORIGIN = 'app://kiosk'
 
@@ -69,13 +63,6 @@ interface IpcLog {
   event: string
   fields?: Record<string, unknown> | undefined
 }
-
-const limitsOf = (settings: SessionSettings): Limits => ({
-  waitingSeconds: Math.ceil(Math.max(settings.timing.qrRestartWindowMs, settings.timing.orderTimeoutMs) / 1000),
-  idleWarningSeconds: Math.ceil(settings.timing.idleWarningMs / 1000),
-  loggedInSeconds: Math.ceil(settings.timing.loggedInMs / 1000),
-  retrySeconds: Math.ceil(settings.timing.outOfServiceRetryMs / 1000),
-})
 
 /** Written from isTrustedSender's documentation, not its code. */
 const isTrustedFrame = (event: IpcSenderEvent): boolean =>
@@ -142,9 +129,6 @@ function nested(depth: number, leaf: unknown): unknown {
   return value
 }
 
-const defineOwn = (target: object, key: string, value: unknown) =>
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-
 /** Values of the wrong kind, or the right kind gone wrong. */
 const oddValueArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
@@ -159,11 +143,7 @@ const oddValueArb: fc.Arbitrary<unknown> = fc.oneof(
 )
 
 type Mutation =
-  | { kind: 'drop' }
-  | { kind: 'add'; key: string; value: unknown }
-  | { kind: 'rename'; key: string }
-  | { kind: 'retype'; value: unknown }
-  | { kind: 'type'; type: string }
+  | FieldMutation
   | { kind: 'wrap'; how: 'array' | 'object' | 'envelope' | 'json' | 'null-prototype' | 'nested' }
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
@@ -189,31 +169,11 @@ function mutate(intent: Intent, mutations: readonly Mutation[], pick: number): u
       continue
     }
     const record = value as Record<string, unknown>
-    const keys = Object.keys(record)
-    const key = keys.length === 0 ? undefined : keys[pick % keys.length]
-    switch (m.kind) {
-      case 'drop':
-        if (key !== undefined) delete record[key]
-        break
-      case 'add':
-        defineOwn(record, m.key, m.value)
-        break
-      case 'rename':
-        if (key !== undefined) {
-          const v = record[key]
-          delete record[key]
-          defineOwn(record, m.key, v)
-        }
-        break
-      case 'retype':
-        // the field that carries data if there is one, else the type itself
-        defineOwn(record, keys.find((k) => k !== 'type') ?? 'type', m.value)
-        break
-      case 'type':
-        record.type = m.type
-        break
-      case 'wrap':
-        value =
+    if (m.kind !== 'wrap') {
+      mutateFields(record, m, pick)
+      continue
+    }
+    value =
           m.how === 'array'
             ? [record]
             : m.how === 'object'
@@ -225,8 +185,6 @@ function mutate(intent: Intent, mutations: readonly Mutation[], pick: number): u
                   : m.how === 'nested'
                     ? nested(50, record)
                     : Object.assign(Object.create(null) as object, record)
-        break
-    }
   }
   return value
 }
@@ -487,7 +445,6 @@ type Command =
   | { kind: 'time'; ms: number }
   | { kind: 'bank'; event: BankEvent }
 
-const VALID_PNRS = ['199001012385', '19900101-2385', '9001012385', '900101-2385', '121212+1212', '197010632391', '20261124-1239']
 const modelPnrArb = fc.constantFrom(...VALID_PNRS)
 
 const bankEventArb: fc.Arbitrary<BankEvent> = fc.oneof(
@@ -531,30 +488,6 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     ),
   },
 )
-
-interface Side {
-  session: KioskSession
-  bank: ScriptedBankId
-  snapshots: Snapshot[]
-  logs: unknown[]
-  outcomes: SessionOutcome[]
-}
-
-function side(scheduler: ManualScheduler, settings: SessionSettings): Side {
-  const bank = new ScriptedBankId(scheduler)
-  const s: Side = { session: undefined as unknown as KioskSession, bank, snapshots: [], logs: [], outcomes: [] }
-  s.session = new KioskSession({
-    bankId: bank,
-    scheduler,
-    renderQr: renderQrSvg,
-    settings,
-    events: { log: (level, event, fields) => s.logs.push([level, event, fields]), outcome: (o) => s.outcomes.push(o) },
-    today: () => TEST_TODAY,
-    hashOrderRef,
-  })
-  s.session.subscribe((snapshot) => s.snapshots.push(snapshot))
-  return s
-}
 
 describe('registerKioskIpc vs session.dispatch, model-based (fuzz)', () => {
   it('a valid intent from the trusted frame does exactly what dispatch does; nothing else does anything (150 runs)', async () => {

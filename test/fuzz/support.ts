@@ -6,6 +6,14 @@ import type { FailureCause, PersonnummerFault, ScreenName, Snapshot } from '../.
 import { FAILURE_CAUSES } from '../../src/shared/contract'
 import { BANKID_MESSAGE_KEYS } from '../../src/shared/bankid-messages'
 import { LANGUAGES } from '../../src/shared/languages'
+import { renderQrSvg } from '../../src/main/bankid/qr'
+import type { SessionOutcome } from '../../src/main/counters/outcome-counters'
+import { hashOrderRef } from '../../src/main/logging/logger'
+import type { SessionSettings } from '../../src/main/session/kiosk-session'
+import { KioskSession } from '../../src/main/session/kiosk-session'
+import type { ManualScheduler } from '../support/manual-scheduler'
+import { TEST_TODAY } from '../support/session-harness'
+import { ScriptedBankId } from './scripted-bankid'
 
 /**
  * Every property runs with a fixed seed, so a failure is reproducible and the suite is stable.
@@ -53,6 +61,9 @@ export const SCREEN_NAMES = [
   'faq',
   'guide',
   'out-of-service',
+  'handing-off',
+  'handoff-message',
+  'handoff-view',
 ] as const satisfies readonly ScreenName[]
 const screensExhaustive: [Exclude<ScreenName, (typeof SCREEN_NAMES)[number]>] extends [never] ? true : false = true
 void screensExhaustive
@@ -93,6 +104,9 @@ export const snapshotSchema = z.strictObject({
       staffMessage: z.string(),
       secondsToRetry: seconds.nullable(),
     }),
+    z.strictObject({ name: z.literal('handing-off'), givenName: z.string().min(1) }),
+    z.strictObject({ name: z.literal('handoff-message'), givenName: z.string().min(1), message: z.string().min(1), secondsLeft: seconds }),
+    z.strictObject({ name: z.literal('handoff-view'), url: z.url({ protocol: /^https$/ }) }),
   ]),
   idleWarning: z.strictObject({ secondsLeft: seconds }).nullable(),
   language: z.enum(LANGUAGES),
@@ -102,6 +116,8 @@ export const snapshotSchema = z.strictObject({
   schoolName: z.string(),
   branding: z.strictObject({ primaryColor: colour, accentColor: colour }),
   banks: z.array(z.string()),
+  // The session itself never opens the staff screen; the staff desk around it does.
+  staff: z.null(),
 })
 
 export interface Limits {
@@ -194,5 +210,81 @@ export function isValidIntent(payload: unknown): boolean {
     return (JSON.stringify(payload)?.length ?? 0) <= 1024
   } catch {
     return false
+  }
+}
+
+/** The longest countdowns `settings` allow (checkSnapshot's limits). */
+export const limitsOf = (settings: SessionSettings): Limits => ({
+  waitingSeconds: Math.ceil(Math.max(settings.timing.qrRestartWindowMs, settings.timing.orderTimeoutMs) / 1000),
+  idleWarningSeconds: Math.ceil(settings.timing.idleWarningMs / 1000),
+  loggedInSeconds: Math.ceil(settings.timing.loggedInMs / 1000),
+  retrySeconds: Math.ceil(settings.timing.outOfServiceRetryMs / 1000),
+})
+
+/** Personal numbers the session accepts, in each way one may be typed. */
+export const VALID_PNRS = ['199001012385', '19900101-2385', '9001012385', '900101-2385', '121212+1212', '197010632391', '20261124-1239']
+
+/** One side of a model-based comparison: a real session on a deterministic BankID, and all it emitted. */
+export interface Side {
+  session: KioskSession
+  bank: ScriptedBankId
+  snapshots: Snapshot[]
+  logs: unknown[]
+  outcomes: SessionOutcome[]
+}
+
+export function side(scheduler: ManualScheduler, settings: SessionSettings): Side {
+  const bank = new ScriptedBankId(scheduler)
+  const s: Side = { session: undefined as unknown as KioskSession, bank, snapshots: [], logs: [], outcomes: [] }
+  s.session = new KioskSession({
+    bankId: bank,
+    scheduler,
+    renderQr: renderQrSvg,
+    settings,
+    events: { log: (level, event, fields) => s.logs.push([level, event, fields]), outcome: (o) => s.outcomes.push(o) },
+    today: () => TEST_TODAY,
+    hashOrderRef,
+  })
+  s.session.subscribe((snapshot) => s.snapshots.push(snapshot))
+  return s
+}
+
+/** An own, enumerable property, even for "__proto__": it is written out as a key. */
+export const defineOwn = (target: object, key: string, value: unknown) =>
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+
+/** What can be done to one field of an intent. */
+export type FieldMutation =
+  | { kind: 'drop' }
+  | { kind: 'add'; key: string; value: unknown }
+  | { kind: 'rename'; key: string }
+  | { kind: 'retype'; value: unknown }
+  | { kind: 'type'; type: string }
+
+/** Applies `m` to `record` in place; `pick` chooses the field that is dropped or renamed. */
+export function mutateFields(record: Record<string, unknown>, m: FieldMutation, pick: number): void {
+  const keys = Object.keys(record)
+  const key = keys.length === 0 ? undefined : keys[pick % keys.length]
+  switch (m.kind) {
+    case 'drop':
+      if (key !== undefined) delete record[key]
+      break
+    case 'add':
+      defineOwn(record, m.key, m.value)
+      break
+    case 'rename':
+      if (key !== undefined) {
+        const value = record[key]
+        delete record[key]
+        defineOwn(record, m.key, value)
+      }
+      break
+    case 'retype':
+      // the field that carries data if there is one, else the type itself
+      defineOwn(record, keys.find((k) => k !== 'type') ?? 'type', m.value)
+      break
+    case 'type':
+      record.type = m.type
+      break
   }
 }

@@ -15,7 +15,10 @@ interface BootRecord {
   windows: Array<{ kiosk: boolean; webPreferences: Record<string, unknown> }>
   loadedUrls: string[]
   ipc: { on: string[]; handle: string[] }
-  partitions: Record<string, { protocols: string[]; permissionRequest: boolean; permissionCheck: boolean; devicePermission: boolean }>
+  partitions: Record<
+    string,
+    { protocols: string[]; permissionRequest: boolean; permissionCheck: boolean; devicePermission: boolean; headersReceived: string[] | null }
+  >
   powerSaveBlockers: string[]
   probes: Record<string, unknown> & { entryPage: { status: number; csp: string; body: string } }
   quit: string[]
@@ -99,12 +102,19 @@ describe('the built main bundle, booted with a stand-in for Electron', () => {
   })
 
   it('installs the security handlers, and they refuse', () => {
-    expect(packaged.partitions.kiosk).toMatchObject({ permissionRequest: true, permissionCheck: true, devicePermission: true })
+    expect(packaged.partitions.kiosk).toMatchObject({
+      permissionRequest: true,
+      permissionCheck: true,
+      devicePermission: true,
+      headersReceived: ['https://*/*'],
+    })
     expect(packaged.probes).toMatchObject({
       windowOpen: { action: 'deny' },
       navigateAway: true,
       navigateWithin: false,
       redirectAway: true,
+      frameNavigateAway: true,
+      framedHeaders: {},
       webview: true,
       reloadShortcut: true,
       digitKey: false,

@@ -5,10 +5,10 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { startRuntime } from '../../src/main/runtime'
 import type { KioskSession } from '../../src/main/session/kiosk-session'
 import type { Intent, Snapshot } from '../../src/shared/contract'
 import { ManualScheduler } from '../support/manual-scheduler'
+import { startTestRuntime } from '../support/runtime'
 import { decodeQrSvg } from '../support/qr-decode'
 
 vi.mock('electron', () => ({ default: { app: undefined, ipcMain: undefined, shell: undefined } }))
@@ -44,18 +44,7 @@ describe('nothing personal is written anywhere', () => {
     const settingsPath = join(dataDir, 'settings.json')
     writeFileSync(settingsPath, JSON.stringify({ logging: { level: 'debug' }, timing: { idleSeconds: 15, waitingIdleSeconds: 60, idleWarningSeconds: 5 } }))
     const scheduler = new ManualScheduler()
-    const { default: ElectronStore } = await import('electron-store')
-    const runtime = await startRuntime({
-      argv: ['--settings', settingsPath],
-      env: {},
-      platform: process.platform,
-      resourcesDir: 'resources',
-      dataDir,
-      openCounterStore: () => new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: 'counters' }),
-      scheduler,
-      now: () => new Date(2026, 10, 24, 10, 0, 0),
-      version: 'test',
-    })
+    const runtime = await startTestRuntime({ settingsPath, dataDir, scheduler, version: 'test' })
     const simulator = runtime.simulator
     if (!simulator) throw new Error('expected the built-in simulator')
     const session = runtime.session as KioskSession

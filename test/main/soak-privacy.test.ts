@@ -9,10 +9,11 @@ import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { sessionSettings, startRuntime } from '../../src/main/runtime'
+import { sessionSettings } from '../../src/main/runtime'
 import type { KioskRuntime } from '../../src/main/runtime'
 import { loadOrCreateSimulatorPki } from '../../src/main/simulator/certificates'
 import { ManualScheduler } from '../support/manual-scheduler'
+import { startTestRuntime } from '../support/runtime'
 import { MIX_KINDS, MIX_TIMING_SECONDS, nameForms, personnummerForms, runSessionMix, SecretSearch, secretsOfResult } from '../support/session-mix'
 import type { MixResult } from '../support/session-mix'
 import { TEST_PKI_DIR } from '../support/simulator'
@@ -88,18 +89,7 @@ describe(`a soak of ${SESSIONS} mixed sessions through the runtime`, () => {
       JSON.stringify({ school: { name: 'Soakskolan' }, logging: { level: 'debug' }, timing: MIX_TIMING_SECONDS }),
     )
     const scheduler = new ManualScheduler()
-    const { default: ElectronStore } = await import('electron-store')
-    runtime = await startRuntime({
-      argv: ['--settings', settingsPath],
-      env: {},
-      platform: process.platform,
-      resourcesDir: 'resources',
-      dataDir,
-      openCounterStore: () => new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: 'counters' }),
-      scheduler,
-      now: () => new Date(2026, 10, 24, 10, 0, 0),
-      version: 'soak',
-    })
+    runtime = await startTestRuntime({ settingsPath, dataDir, scheduler, version: 'soak' })
     if (!runtime.settings.ok || !runtime.simulator) throw new Error('expected valid settings and the built-in simulator')
     const effective = runtime.settings.settings
     const timing = sessionSettings(effective, effective.bankid.requestTimeoutSeconds * 1000, '').timing

@@ -130,7 +130,7 @@ describe('LoggedIn', () => {
 })
 
 describe('Failure', () => {
-  const NO_RETRY: readonly FailureCause[] = ['blocked', 'risk-blocked', 'tls']
+  const NO_RETRY: readonly FailureCause[] = ['blocked', 'risk-blocked', 'tls', 'handoff-failed']
 
   it.each(FAILURE_CAUSES)('%s: title, body, reference and the right actions', async (cause) => {
     const send = newSend()

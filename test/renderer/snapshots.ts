@@ -23,6 +23,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     schoolName: SCHOOL,
     branding: { primaryColor: '#1f3a5f', accentColor: '#ffd200' },
     banks: BANKS,
+    staff: null,
     ...overrides,
   }
 }

@@ -10,6 +10,8 @@
 //
 // Nothing here reaches into the engine: the parent's side is intents (what the renderer sends),
 // the phone's side is the simulator (scan, security code, cancel in the app), time is the clock.
+// A type-only import: erased, so vitest never loads Playwright through this file.
+import type { CDPSession, Page } from '@playwright/test'
 import type { SessionOutcome } from '../../src/main/counters/outcome-counters'
 import type { SessionTiming } from '../../src/main/session/kiosk-session'
 import type { SessionPort } from '../../src/main/session/unavailable-session'
@@ -790,8 +792,6 @@ export async function runSessionMix(target: MixTarget, options: MixOptions): Pro
 
 // ---- the parent's side through the real page -----------------------------------------------
 
-/** What browserUi needs of a Playwright page (kept narrow: this file is also loaded by vitest). */
-type Page = import('@playwright/test').Page
 
 /**
  * The parent's side on the kiosk page, as a parent does it: taps on the buttons by their Swedish
@@ -815,9 +815,14 @@ export function browserUi(page: Page, session: SessionPort, timeoutMs = 10_000):
     if (screen.name === 'failure') checks.push(`document.querySelector('.screen.failure[data-cause="${screen.cause}"]') !== null`)
     if (screen.name === 'waiting') checks.push(`(document.querySelector('img.qr') !== null) === ${screen.qrSvg !== null}`)
     checks.push(`(document.querySelector('[role="alertdialog"]') !== null) === ${snapshot.idleWarning !== null}`)
-    await page.waitForFunction(`(() => { const root = document.querySelector('.kiosk'); return ${checks.join(' && ')} })()`, undefined, {
-      timeout: timeoutMs,
-    })
+    // Polled over CDP (page.evaluate), not page.waitForFunction: that one runs its string with eval
+    // in the page, which the kiosk's CSP (script-src 'self') rightly refuses.
+    const shown = `(() => { const root = document.querySelector('.kiosk'); return ${checks.join(' && ')} })()`
+    const deadline = performance.now() + timeoutMs
+    while (!(await page.evaluate<boolean>(shown))) {
+      if (performance.now() > deadline) throw new MixFailure(`the page did not show ${screen.name} within ${timeoutMs} ms`)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
     if (screen.name === 'logged-in') {
       const text = (await page.locator('.kiosk').textContent()) ?? ''
       if (!text.includes(screen.givenName)) throw new MixFailure('the logged-in screen does not greet the parent by name')
@@ -870,12 +875,16 @@ export function browserUi(page: Page, session: SessionPort, timeoutMs = 10_000):
       await sync()
       await page.keyboard.press('Delete')
       await page.keyboard.type(typed)
-      // The keypad checks the number itself: Nästa stays off, so main never sees it.
-      await page.waitForFunction(
-        `document.querySelector('output#pnr .typed')?.textContent.replace(/\\D/g, '').length === ${typed.length}`,
-        undefined,
-        { timeout: timeoutMs },
-      )
+      // The keypad checks the number itself: Nästa stays off, so main never sees it. Polled over
+      // CDP like sync(), not with page.waitForFunction: that one makes Playwright inject its script
+      // into the page's own world, and it adds 13 listeners to window there (its hit-target
+      // interceptors), which the soak and the renderer-memory bench would count as the page's.
+      const typedShown = `document.querySelector('output#pnr .typed')?.textContent.replace(/\\D/g, '').length === ${typed.length}`
+      const deadline = performance.now() + timeoutMs
+      while (!(await page.evaluate<boolean>(typedShown))) {
+        if (performance.now() > deadline) throw new MixFailure(`the keypad did not show the ${typed.length} digits typed within ${timeoutMs} ms`)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
       if (await button('Nästa').isEnabled()) throw new MixFailure(`the keypad lets "${typed.length} digits" through`)
       await page.keyboard.press('Delete')
     },
@@ -887,6 +896,56 @@ export function browserUi(page: Page, session: SessionPort, timeoutMs = 10_000):
       const payload = decodeQrSvg(decodeURIComponent(src.slice(prefix.length)))
       if (!payload) throw new MixFailure('the QR on screen does not decode')
       return payload
+    },
+  }
+}
+
+/**
+ * Follows the snapshots the page is sent over the bridge (CDP reports every WebSocket frame the
+ * page receives, from the task that hands it to the page's handler), and returns a wait until the
+ * page has the session's newest. browserUi.sync() compares screens, not snapshots: without this,
+ * a check right after a session can pass on the page still showing the previous welcome screen
+ * while that session's snapshots (keypad, "are you still there?", welcome) are on their way, and
+ * count or search the keypad instead of what the session left.
+ */
+export async function followSnapshots(cdp: CDPSession, session: { snapshot(): { sequence: number } }, received = -1): Promise<(timeoutMs?: number) => Promise<void>> {
+  cdp.on('Network.webSocketFrameReceived', ({ response }) => {
+    if (response.opcode !== 1) return
+    try {
+      const message = JSON.parse(response.payloadData) as { type?: unknown; snapshot?: { sequence?: unknown } }
+      if (message.type === 'snapshot' && typeof message.snapshot?.sequence === 'number') received = message.snapshot.sequence
+    } catch {
+      // not a bridge message
+    }
+  })
+  await cdp.send('Network.enable')
+  return async (timeoutMs = 10_000) => {
+    const deadline = performance.now() + timeoutMs
+    while (received < session.snapshot().sequence) {
+      if (performance.now() > deadline) throw new Error(`the page was sent snapshot ${received}, the session is at ${session.snapshot().sequence} (waited ${timeoutMs} ms)`)
+      await new Promise((resolve) => setTimeout(resolve, 2))
+    }
+  }
+}
+
+/** browserUi, each step taken only once the page has everything the session showed. */
+export function followingUi(ui: MixUi, caughtUp: () => Promise<void>): MixUi {
+  return {
+    act: async (intent, arrived) => {
+      await caughtUp()
+      await ui.act(intent, arrived)
+    },
+    typo: async (typed, fault) => {
+      await caughtUp()
+      await ui.typo(typed, fault)
+    },
+    readQr: async () => {
+      await caughtUp()
+      return ui.readQr()
+    },
+    sync: async () => {
+      await caughtUp()
+      await ui.sync()
     },
   }
 }

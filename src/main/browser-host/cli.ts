@@ -12,6 +12,16 @@ import { startBrowserHost } from './server'
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))
 
+/** Set once the host runs; until then (the runtime still starting) exiting just ends the process. */
+let stopHost: (() => void) | null = null
+let stopping = false
+const stop = (): void => {
+  if (stopping) return
+  stopping = true
+  if (stopHost) stopHost()
+  else process.exit(0)
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string' }, settings: { type: 'string' } }, strict: false })
   const rendererDir = join(root, 'out', 'renderer')
@@ -30,11 +40,14 @@ async function main(): Promise<void> {
     dataDir,
     openCounterStore: () => openCounterStore(dataDir),
     version,
+    // The staff screen's exit (only offered when the settings allow it) stops the host.
+    exit: () => stop(),
   })
   const host = await startBrowserHost({
     session: runtime.session,
     rendererDir,
     port,
+    frameOrigins: runtime.frameOrigins,
     log: (level, event, fields) => runtime.logger[level](event, fields),
   })
   const lines = [
@@ -43,10 +56,11 @@ async function main(): Promise<void> {
     ...(runtime.simulator ? [`  Simulated app:  ${runtime.simulator.appUrl}   (the parent's phone: scan, security code 123456)`] : []),
     `  Settings:       ${runtime.settings.path}${runtime.settings.ok && !runtime.settings.fromFile ? ' (not found: defaults, the built-in BankID simulator)' : ''}`,
     `  Logs:           ${runtime.logDirectory}`,
+    `  Health:         ${runtime.health.file}${runtime.health.heartbeat ? ' (and the heartbeat)' : ''}`,
   ]
   if (!runtime.settings.ok) lines.push(`  OUT OF SERVICE: ${runtime.settings.problem}`)
   console.log([...lines, '', 'Open the kiosk URL in Chromium or Chrome. Press Ctrl+C to stop.'].join('\n'))
-  const stop = () => {
+  stopHost = () => {
     void host
       .close()
       .then(() => runtime.close())

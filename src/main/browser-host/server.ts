@@ -31,6 +31,7 @@ import type { RawData, WebSocket } from 'ws'
 import { WebSocketServer } from 'ws'
 import type { Intent, Snapshot } from '../../shared/contract'
 import { intentSchema, MAX_INTENT_BYTES } from '../../shared/contract'
+import { kioskContentSecurityPolicy } from '../csp'
 
 /** What the host needs of the session: KioskSession fits as it is. */
 export interface SessionPort {
@@ -45,6 +46,13 @@ export interface BrowserHostOptions {
   rendererDir: string
   /** 0 (the default) = any free port. */
   port?: number
+  /**
+   * The hand-off's locked view (handoff.allowedOrigins): the page's CSP lets it frame these origins
+   * and nothing else. The service itself must allow being framed here (no X-Frame-Options: DENY,
+   * and a frame-ancestors that admits this host), since a browser, unlike Electron, cannot be told
+   * to overlook that.
+   */
+  frameOrigins?: readonly string[]
   log?: (level: 'info' | 'warn' | 'debug', event: string, fields?: Record<string, unknown>) => void
 }
 
@@ -76,18 +84,16 @@ export const MAX_MESSAGES_PER_SECOND = 50
 const MAX_BUFFERED_BYTES = 1024 * 1024
 const MAX_URL_LENGTH = 2048
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ')
+/**
+ * The page's policy: its own scripts and styles, data: images (the QR codes), the bridge on its own
+ * origin, and frames only from the hand-off's allowed origins (none without a hand-off).
+ */
+export function contentSecurityPolicy(frameOrigins: readonly string[] = []): string {
+  return kioskContentSecurityPolicy("'self'", frameOrigins)
+}
+
+/** The policy without a hand-off (and of every response that is not the page). */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy()
 
 /** Sent with every response, errors and refused upgrades included. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -145,6 +151,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const { session } = options
   const log: Log = options.log ?? (() => undefined)
   const root = await realpath(resolve(options.rendererDir))
+  const pagePolicy = contentSecurityPolicy(options.frameOrigins ?? [])
   const token = randomBytes(32).toString('base64url')
   const tokenDigest = digest(token)
 
@@ -190,6 +197,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const body = file.endsWith('index.html') ? await withBridgePreload(file) : await readFile(file)
     res.writeHead(200, {
       ...SECURITY_HEADERS,
+      'Content-Security-Policy': pagePolicy,
       'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': body.length,
     })
@@ -280,6 +288,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     ws.on('error', (error: Error & { code?: string }) => {
       // ws closes the connection itself after this (1009 for an oversized message).
       const reason = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too-large' : 'protocol'
+      // A frame behind the message that got the connection closed for garbage is not worth another line.
+      if (connection.rejects > MAX_REJECTS) return
       log('warn', 'bridge.rejected', { connection: connection.id, reason, code: error.code ?? 'unknown' })
     })
     ws.on('close', (code: number) => onClose(connection, code))

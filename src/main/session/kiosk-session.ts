@@ -4,8 +4,12 @@
 // One rule shapes this file: every way out of a login (cancel, idle, failure, quit, renderer
 // gone) goes through #endAttempt, which cancels a pending BankID order and forgets the
 // personnummer and name before the next screen is published.
+//
+// With a hand-off (product.md §5) the attempt lasts until the school's service has answered: BankID's
+// completion is held only while it is being POSTed, and #endAttempt (success or handoff-failed, or
+// abandoned, which aborts the POST) drops it the moment the POST is over.
 import { randomUUID } from 'node:crypto'
-import type { CollectResponse } from '../bankid/api-types'
+import type { CollectResponse, CompletionData } from '../bankid/api-types'
 import type { BankIdClient, StartedOrder } from '../bankid/client'
 import { encodeUserVisibleData } from '../bankid/client'
 import type { BankIdFailure } from '../bankid/failure'
@@ -13,6 +17,7 @@ import { describeFailure } from '../bankid/failure'
 import { AnimatedQr } from '../bankid/qr'
 import { messageForFailedHint, messageForFailure, messageForPendingHint } from '../bankid/user-messages'
 import type { SessionOutcome } from '../counters/outcome-counters'
+import type { HandoffCompletion, HandoffResult } from '../handoff/client'
 import type { Scheduler, TimerHandle } from '../scheduler'
 import type { BankIdMessageKey } from '../../shared/bankid-messages'
 import type { FailureCause, FlowMode, Intent, Screen, Snapshot } from '../../shared/contract'
@@ -59,8 +64,17 @@ export interface SessionEvents {
   outcome(outcome: SessionOutcome): void
 }
 
+/** The school's service (product.md §5): given the completion, it answers with a message, a page or a failure. */
+export interface HandoffPort {
+  deliver(completion: HandoffCompletion, options: { signal: AbortSignal }): Promise<HandoffResult>
+  /** How long a message from the service stays up (handoff.messageSeconds). */
+  readonly messageMs: number
+}
+
 export interface SessionDependencies {
   bankId: BankIdPort
+  /** Absent: no hand-off, the kiosk is a check-in point. */
+  handoff?: HandoffPort
   scheduler: Scheduler
   renderQr: (payload: string) => Promise<string>
   settings: SessionSettings
@@ -96,6 +110,9 @@ interface Attempt {
   secondTimer: TimerHandle | null
   limitTimer: TimerHandle | null
   collecting: AbortController | null
+  /** BankID's completion, only while it is being handed off; the POST's abort. */
+  completion: HandoffCompletion | null
+  handingOff: AbortController | null
 }
 
 type ScreenState =
@@ -104,8 +121,28 @@ type ScreenState =
   | { name: 'starting' }
   | { name: 'waiting' }
   | { name: 'logged-in'; givenName: string; until: number }
+  | { name: 'handing-off'; givenName: string }
+  | { name: 'handoff-message'; givenName: string; message: string; until: number }
+  | { name: 'handoff-view'; url: string }
   | { name: 'failure'; cause: FailureCause; messageKey: BankIdMessageKey | null; reference: string }
   | { name: 'out-of-service'; reference: string; staffMessage: string; retryAt: number | null }
+
+/** Screens on which "Avbryt" means nothing: nothing to cancel, or past the point of cancelling. */
+const NOT_CANCELLABLE: ReadonlySet<ScreenState['name']> = new Set([
+  'welcome',
+  'out-of-service',
+  'logged-in',
+  'handing-off',
+  'handoff-message',
+  'handoff-view',
+])
+
+/**
+ * Screens without "Are you still there?": they end by themselves (a countdown, the hand-off's
+ * bounded POST) or only staff can end them. The locked view is not among them: a parent who walks
+ * away from the school's page must not leave it open for the next one.
+ */
+const NO_IDLE: ReadonlySet<ScreenState['name']> = new Set(['out-of-service', 'logged-in', 'handing-off', 'handoff-message'])
 
 /** Pending hint codes that mean the parent's app has the order: the QR must go. */
 const PICKED_UP_HINTS: ReadonlySet<string> = new Set(['started', 'userMrtd', 'userSign', 'userCallConfirm'])
@@ -159,6 +196,7 @@ export class KioskSession {
       schoolName: this.#deps.settings.schoolName,
       branding: this.#deps.settings.branding,
       banks: this.#deps.settings.banks,
+      staff: null,
     }
   }
 
@@ -185,7 +223,7 @@ export class KioskSession {
       case 'start':
         return this.#onStart(intent.personnummer)
       case 'cancel':
-        if (screen === 'welcome' || screen === 'out-of-service' || screen === 'logged-in') return this.#ignored(intent)
+        if (NOT_CANCELLABLE.has(screen)) return this.#ignored(intent)
         return this.#finish('cancelled', { name: 'welcome' })
       case 'open-faq':
       case 'open-guide':
@@ -199,8 +237,15 @@ export class KioskSession {
         if (this.#deps.settings.mode === 'qr') return this.#startAttempt(null)
         return this.#show({ name: 'keypad', fault: null })
       case 'done':
-        if (screen !== 'logged-in') return this.#ignored(intent)
+        if (screen !== 'logged-in' && screen !== 'handoff-message') return this.#ignored(intent)
         return this.#returnToWelcome()
+      case 'logout':
+        if (screen !== 'handoff-view') return this.#ignored(intent)
+        this.#log('info', 'handoff.logout')
+        return this.#returnToWelcome()
+      default:
+        // Intents for the staff screen are the staff desk's, around the session.
+        return this.#ignored(intent)
     }
   }
 
@@ -262,6 +307,8 @@ export class KioskSession {
       secondTimer: null,
       limitTimer: null,
       collecting: null,
+      completion: null,
+      handingOff: null,
     }
     this.#attempt = attempt
     this.#log('info', 'session.start', { attempt: attempt.id, mode: personnummer ? 'personnummer' : 'qr' })
@@ -408,6 +455,7 @@ export class KioskSession {
           return this.#fail(attempt, 'unknown', undefined, 'C-PERSON-MISMATCH')
         }
         this.#log('info', 'order.complete', { attempt: attempt.id, orderRefHash: this.#deps.hashOrderRef(order.orderRef) })
+        if (this.#deps.handoff) return this.#handOff(attempt, this.#deps.handoff, order.orderRef, response.completionData)
         return this.#succeed(user.givenName)
       }
     }
@@ -453,6 +501,44 @@ export class KioskSession {
     this.#clearWarning()
     const until = this.#deps.scheduler.now() + this.#timing.loggedInMs
     this.#show({ name: 'logged-in', givenName, until })
+  }
+
+  /** BankID said complete: the school's service is told, and the parent sees what it answers. */
+  #handOff(attempt: Attempt, handoff: HandoffPort, orderRef: string, completionData: CompletionData): void {
+    this.#clearOrderTimers(attempt)
+    this.#deps.scheduler.clearTimeout(attempt.limitTimer)
+    attempt.limitTimer = null
+    attempt.completion = { orderRef, completionData }
+    attempt.handingOff = new AbortController()
+    const givenName = completionData.user.givenName
+    // Whoever finished in the app is standing here.
+    this.#clearWarning()
+    this.#show({ name: 'handing-off', givenName })
+    this.#track(handoff.deliver(attempt.completion, { signal: attempt.handingOff.signal })).then(
+      (result) => this.#onHandedOff(attempt, handoff, givenName, result),
+      () => this.#onHandedOff(attempt, handoff, givenName, { ok: false, reference: 'HO-INTERNAL', status: null, tries: 0, latencyMs: 0 }),
+    )
+  }
+
+  #onHandedOff(attempt: Attempt, handoff: HandoffPort, givenName: string, result: HandoffResult): void {
+    // Abandoned meanwhile (renderer gone, quit): #endAttempt has already dropped everything.
+    if (attempt.ended) return
+    attempt.completion = null
+    attempt.handingOff = null
+    const fields = { attempt: attempt.id, status: result.status, tries: result.tries, latencyMs: result.latencyMs }
+    if (!result.ok) {
+      this.#log('warn', 'handoff.failed', { ...fields, reference: result.reference })
+      return this.#fail(attempt, 'handoff-failed', undefined, result.reference)
+    }
+    this.#endAttempt('success')
+    if (result.answer.kind === 'message') {
+      this.#log('info', 'handoff.message', fields)
+      const until = this.#deps.scheduler.now() + handoff.messageMs
+      return this.#show({ name: 'handoff-message', givenName, message: result.answer.message, until })
+    }
+    // Only the origin: a page's path or query may carry a session token.
+    this.#log('info', 'handoff.view', { ...fields, origin: new URL(result.answer.url).origin })
+    this.#show({ name: 'handoff-view', url: result.answer.url })
   }
 
   #fail(
@@ -506,6 +592,10 @@ export class KioskSession {
     this.#clearOrderTimers(attempt)
     this.#deps.scheduler.clearTimeout(attempt.limitTimer)
     if (attempt.order && !attempt.order.final) void this.#cancelOrder(attempt.order.orderRef)
+    // A hand-off still running is abandoned: its answer could only reach the wrong parent.
+    attempt.handingOff?.abort()
+    attempt.handingOff = null
+    attempt.completion = null
     attempt.personnummer = null
     attempt.order = null
     attempt.qrSvg = null
@@ -611,7 +701,7 @@ export class KioskSession {
     this.#deps.scheduler.clearTimeout(this.#idleTimer)
     this.#idleTimer = null
     const screen = this.#screen.name
-    if (screen === 'out-of-service' || screen === 'logged-in' || this.#disposed) return
+    if (NO_IDLE.has(screen) || this.#disposed) return
     const limit = screen === 'waiting' || screen === 'starting' ? this.#timing.waitingIdleMs : this.#timing.idleMs
     const due = this.#lastActivity + limit
     this.#idleTimer = this.#deps.scheduler.setTimeout(() => this.#onIdle(), due - this.#deps.scheduler.now())
@@ -670,7 +760,7 @@ export class KioskSession {
     this.#screen = screen
     this.#deps.scheduler.clearTimeout(this.#screenTimer)
     this.#screenTimer = null
-    if (screen.name === 'logged-in') {
+    if (screen.name === 'logged-in' || screen.name === 'handoff-message') {
       this.#screenTimer = this.#deps.scheduler.setTimeout(() => this.#tickLoggedIn(), 1000)
     } else if (screen.name === 'out-of-service' && screen.retryAt !== null) {
       this.#screenTimer = this.#deps.scheduler.setTimeout(() => this.#tickOutOfService(), 1000)
@@ -679,8 +769,9 @@ export class KioskSession {
     this.#emit()
   }
 
+  /** The countdown of "logged in" and of the service's message, back to welcome at 0. */
   #tickLoggedIn(): void {
-    if (this.#screen.name !== 'logged-in') return
+    if (this.#screen.name !== 'logged-in' && this.#screen.name !== 'handoff-message') return
     if (this.#deps.scheduler.now() >= this.#screen.until) return this.#returnToWelcome()
     this.#screenTimer = this.#deps.scheduler.setTimeout(() => this.#tickLoggedIn(), 1000)
     this.#emit()
@@ -732,6 +823,17 @@ export class KioskSession {
       }
       case 'logged-in':
         return { name: 'logged-in', givenName: screen.givenName, secondsLeft: this.#secondsUntil(screen.until) }
+      case 'handing-off':
+        return { name: 'handing-off', givenName: screen.givenName }
+      case 'handoff-message':
+        return {
+          name: 'handoff-message',
+          givenName: screen.givenName,
+          message: screen.message,
+          secondsLeft: this.#secondsUntil(screen.until),
+        }
+      case 'handoff-view':
+        return { name: 'handoff-view', url: screen.url }
       case 'failure':
         return { name: 'failure', cause: screen.cause, messageKey: screen.messageKey, reference: screen.reference }
       case 'out-of-service':

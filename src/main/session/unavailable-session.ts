@@ -29,6 +29,7 @@ export class UnavailableSession implements SessionPort {
       schoolName: settings.school.name,
       branding: { primaryColor: settings.school.primaryColor, accentColor: settings.school.accentColor },
       banks: settings.banks,
+      staff: null,
     }
   }
 

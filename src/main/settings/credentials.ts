@@ -4,15 +4,23 @@
 // put into any message: it is only ever handed to the parsers.
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { PassThrough } from 'node:stream'
 import { TLSSocket, createSecureContext } from 'node:tls'
 import type { SecureContext } from 'node:tls'
 import forge from 'node-forge'
 import type { RpCredentials } from '../bankid/transport'
-import { shownName, shownPath } from './messages'
+import { shownPath } from './messages'
 import type { SettingsProblem } from './messages'
 import type { CertificateFiles, PassphraseSource } from './schema'
+import {
+  SettingProblem,
+  notPkcs12,
+  pkcs12Asn1,
+  readSecretText,
+  readSettingFile,
+  settingProblem,
+  settingProblemOf,
+} from './secret-files'
 
 export interface RpCertificateInfo {
   /** e.g. "CN=FP Testcert 5, O=Testbank A AB (publ)" */
@@ -30,22 +38,12 @@ export type CredentialsResult =
 export const EXPIRY_WARNING_DAYS = 30
 const DAY_MS = 24 * 60 * 60 * 1000
 
-/** Thrown inside this module only; loadRpCredentials turns it into a result. */
-class Problem extends Error {
-  constructor(
-    readonly key: string,
-    readonly sentence: string,
-  ) {
-    super(sentence)
-  }
-}
-
-const problem = (key: string, text: string) => new Problem(key, `Setting "${key}": ${text}.`)
+const problem = settingProblem
 
 const PASSPHRASE = 'bankid.passphrase'
 const wrongPassphrase = (file: string) => problem(PASSPHRASE, `the passphrase is wrong for ${shownPath(file)}`)
 const missingPassphrase = (file: string) =>
-  new Problem(PASSPHRASE, `Setting "${PASSPHRASE}" is required: ${shownPath(file)} is protected by a passphrase.`)
+  new SettingProblem(PASSPHRASE, `Setting "${PASSPHRASE}" is required: ${shownPath(file)} is protected by a passphrase.`)
 
 export async function loadRpCredentials(
   files: CertificateFiles,
@@ -61,43 +59,14 @@ export async function loadRpCredentials(
     const { certificate, warnings } = checkValidity(loaded.certificate, certificateKey, certificateFile, now)
     return { ok: true, credentials: loaded.credentials, certificate, warnings }
   } catch (error) {
-    if (error instanceof Problem) return { ok: false, key: error.key, problem: error.sentence }
-    throw error
+    return settingProblemOf(error)
   }
 }
 
 // ---- files and passphrase ----
 
-async function readSettingFile(key: string, file: string): Promise<Buffer> {
-  try {
-    return await readFile(file)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw problem(key, `the file ${shownPath(file)} does not exist`)
-    if (code === 'EISDIR') throw problem(key, `the file ${shownPath(file)} cannot be read (it is a folder)`)
-    if (code === 'EACCES' || code === 'EPERM') throw problem(key, `the file ${shownPath(file)} cannot be read (permission denied)`)
-    throw problem(key, `the file ${shownPath(file)} cannot be read (${code ?? 'unknown error'})`)
-  }
-}
-
-async function readPassphrase(source: PassphraseSource, env: NodeJS.ProcessEnv): Promise<string> {
-  if ('file' in source) {
-    const key = `${PASSPHRASE}.file`
-    // One trailing newline is what every editor and `echo` adds, and a byte-order mark is what
-    // Windows Notepad adds; anything else is part of the secret.
-    const value = (await readSettingFile(key, source.file))
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .replace(/\r?\n$/, '')
-    if (value === '') throw problem(key, `the file ${shownPath(source.file)} is empty`)
-    return value
-  }
-  const key = `${PASSPHRASE}.env`
-  const value = env[source.env]
-  if (value === undefined) throw problem(key, `the environment variable ${shownName(source.env)} is not set`)
-  if (value === '') throw problem(key, `the environment variable ${shownName(source.env)} is empty`)
-  return value
-}
+const readPassphrase = (source: PassphraseSource, env: NodeJS.ProcessEnv): Promise<string> =>
+  readSecretText(PASSPHRASE, source, env)
 
 // ---- PKCS#12 ----
 
@@ -112,13 +81,7 @@ async function loadPkcs12(file: string, passphrase: string | undefined): Promise
   if (pfx.subarray(0, 64).toString('latin1').includes('-----BEGIN')) {
     throw problem(key, `${shownPath(file)} is a PEM file, not PKCS#12 (for PEM files set "bankid.certificate.cert" and "key")`)
   }
-  const notPkcs12 = problem(key, `the file ${shownPath(file)} is not a PKCS#12 (.p12) file`)
-  let asn1: forge.asn1.Asn1
-  try {
-    asn1 = forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary')))
-  } catch {
-    throw notPkcs12
-  }
+  const asn1 = pkcs12Asn1(key, file, pfx)
   // node-forge, not OpenSSL, judges the passphrase: its MAC check (over the passphrase as UTF-16,
   // exactly as OpenSSL and BoringSSL do it) words a wrong passphrase the same on every platform,
   // where OpenSSL (tests) and Electron's BoringSSL (the kiosk) word their errors differently.
@@ -142,7 +105,7 @@ async function loadPkcs12(file: string, passphrase: string | undefined): Promise
     // which of the file's certificate bags (RP certificate, issuing CA) it is.
     certificate = presentedCertificate(createSecureContext(options))
   } catch (error) {
-    if (!forgeRead && !isUnsupported(error)) throw notPkcs12
+    if (!forgeRead && !isUnsupported(error)) throw notPkcs12(key, file)
     throw tlsRefused(key, file, error)
   }
   if (certificate === undefined) throw problem(key, `the file ${shownPath(file)} holds no certificate`)
@@ -208,7 +171,7 @@ async function loadPem(files: { cert: string; key: string }, passphrase: string 
 const isUnsupported = (error: unknown) => /unsupported/i.test((error as Error).message)
 
 /** The files parsed, yet TLS will not take them; OpenSSL's own words say why. */
-function tlsRefused(key: string, file: string, error: unknown): Problem {
+function tlsRefused(key: string, file: string, error: unknown): SettingProblem {
   const reason = (error as Error).message
   if (isUnsupported(error)) {
     return problem(key, `${shownPath(file)} uses old encryption this computer cannot read (re-export it with AES-256)`)

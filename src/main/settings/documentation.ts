@@ -239,6 +239,28 @@ export const SECTIONS: Record<SectionKey, SectionDoc> = {
       'turn it on here, and an update is only ever installed while nobody is using the kiosk, never in the middle ' +
       'of a parent\'s login.',
   },
+  handoff: {
+    title: 'passing the login on to the school\'s service',
+    intro:
+      'What happens after BankID says the parent is who they claim to be. Off by default: the kiosk is then a ' +
+      'check-in point. On, the kiosk sends the verified identity to the school\'s own service over HTTPS, signed so ' +
+      'the service knows it came from this kiosk, and shows the parent what the service answers: a message, or a ' +
+      'page of the service in a locked view.',
+  },
+  staff: {
+    title: 'the staff screen',
+    intro:
+      'A screen for reception and IT staff, opened by a hidden gesture and a PIN: the version, the settings, the ' +
+      'certificate, recent errors (never anything about a parent), today\'s logins and a test of the BankID ' +
+      'connection. To open it, tap the school\'s name at the top of the screen five times within three seconds ' +
+      '(or press Ctrl+Alt+S on a keyboard) and enter the PIN. It closes itself after two minutes untouched.',
+  },
+  health: {
+    title: 'health reporting',
+    intro:
+      'How the kiosk tells IT that it is well: a small health file the computer\'s monitoring agent can read, and ' +
+      'optionally a regular report to a web address. Neither ever contains anything about a parent.',
+  },
 }
 
 /**
@@ -343,6 +365,77 @@ export const SETTING_RULES: readonly SettingRule[] = [
     text: 'when `updates.enabled` is `true`',
     probes: [{ updates: { enabled: true } }],
   },
+  {
+    key: 'handoff.url',
+    kind: 'required',
+    text: 'when `handoff.enabled` is `true`',
+    probes: [{ handoff: { enabled: true } }],
+  },
+  {
+    key: 'handoff.secret',
+    kind: 'required',
+    text: 'when `handoff.enabled` is `true` and `handoff.auth` is `"hmac"`',
+    probes: [{ handoff: { enabled: true, url: 'https://portal.example-skola.se/kiosk/login' } }],
+  },
+  {
+    key: 'handoff.secret',
+    kind: 'check',
+    text:
+      'Exactly one of `file` and `env`; not with `handoff.auth` `"mtls"`. When the kiosk starts, the file must exist ' +
+      '(or the variable be set) and hold at least 32 bytes.',
+    probes: [{ handoff: { secret: {} } }, { handoff: { auth: 'mtls', secret: { env: 'KIOSK_HANDOFF_SECRET' } } }],
+  },
+  {
+    key: 'handoff.certificate',
+    kind: 'required',
+    text: 'when `handoff.enabled` is `true` and `handoff.auth` is `"mtls"`',
+    probes: [{ handoff: { enabled: true, url: 'https://portal.example-skola.se/kiosk/login', auth: 'mtls' } }],
+  },
+  {
+    key: 'handoff.certificate',
+    kind: 'check',
+    text: 'Only with `handoff.auth` `"mtls"`. When the kiosk starts, the file must open with the passphrase and not have expired.',
+    probes: [{ handoff: { certificate: { pkcs12: 'handoff-client.p12' } } }],
+  },
+  {
+    key: 'handoff.passphrase',
+    kind: 'check',
+    text: 'Only with `handoff.auth` `"mtls"`; exactly one of `file` and `env`.',
+    probes: [{ handoff: { passphrase: { env: 'KIOSK_HANDOFF_PASSPHRASE' } } }, { handoff: { auth: 'mtls', passphrase: {} } }],
+  },
+  {
+    key: 'handoff.allowedOrigins',
+    kind: 'check',
+    text: 'Each an `https://` origin without a path, query or user name, and each at most once.',
+    probes: [
+      { handoff: { allowedOrigins: ['https://portal.example-skola.se/start'] } },
+      { handoff: { allowedOrigins: ['http://portal.example-skola.se'] } },
+      { handoff: { allowedOrigins: ['https://portal.example-skola.se', 'https://portal.example-skola.se'] } },
+    ],
+  },
+  {
+    key: 'health.heartbeat.url',
+    kind: 'check',
+    text: 'Without a user name or password in it: the receiver checks `health.heartbeat.secret` instead.',
+    probes: [{ health: { heartbeat: { url: 'https://kiosk:password@monitor.example-skola.se/' } } }],
+  },
+  {
+    key: 'health.heartbeat.secret',
+    kind: 'check',
+    text:
+      'Exactly one of `file` and `env`; only with `health.heartbeat.url`. When the kiosk starts, the file must exist ' +
+      '(or the variable be set) and hold at least 16 characters.',
+    probes: [
+      { health: { heartbeat: { url: 'https://monitor.example-skola.se/', secret: {} } } },
+      { health: { heartbeat: { secret: { env: 'BANKID_KIOSK_HEARTBEAT_SECRET' } } } },
+    ],
+  },
+  {
+    key: 'health.heartbeat.ca',
+    kind: 'check',
+    text: 'Only with `health.heartbeat.url`. When the kiosk starts, the file must exist and hold a PEM certificate.',
+    probes: [{ health: { heartbeat: { ca: 'monitoring-ca.pem' } } }],
+  },
 ]
 
 /** Mistakes whose sentences the page quotes, as checkSettings words them today. */
@@ -379,7 +472,8 @@ export const EXAMPLES: readonly SettingsExample[] = [
     intro:
       'BankID\'s test service with a converted PEM certificate whose passphrase is in an environment variable, ' +
       'the QR code first, three languages with English first, the school\'s colours, longer idle times, a log ' +
-      'folder on another drive and automatic updates. Every section may be left out or given in part.',
+      'folder on another drive, automatic updates and a signed health report every five minutes. Every section may ' +
+      'be left out or given in part.',
     settings: {
       bankid: {
         environment: 'test',
@@ -396,6 +490,36 @@ export const EXAMPLES: readonly SettingsExample[] = [
       banks: ['Handelsbanken', 'Länsförsäkringar', 'Nordea', 'SEB', 'Swedbank'],
       logging: { directory: 'D:\\Logs\\BankID Kiosk', level: 'info', maxFileSizeMB: 20, maxFiles: 30 },
       updates: { enabled: true, url: 'https://updates.example-skola.se/bankid-kiosk/', checkIntervalMinutes: 240 },
+      health: {
+        heartbeat: {
+          url: 'https://monitor.example-skola.se/kiosk-heartbeat',
+          secret: { env: 'BANKID_KIOSK_HEARTBEAT_SECRET' },
+        },
+      },
+    },
+  },
+  {
+    title: 'Handing each login on to the school\'s service',
+    intro:
+      'After BankID, the kiosk POSTs the login to the school\'s service, signed with a secret shared with it (kept in ' +
+      'a file next to the settings), trusting only the municipality\'s own CA for it, and shows the page the service ' +
+      'answers with in the locked view, which may show the portal and the municipality\'s login pages and nothing else.',
+    settings: {
+      bankid: {
+        environment: 'production',
+        certificate: { pkcs12: 'rp-certificate.p12' },
+        passphrase: { file: 'rp-passphrase.txt' },
+      },
+      school: { name: 'Exempelskolan' },
+      handoff: {
+        enabled: true,
+        url: 'https://portal.example-skola.se/kiosk/login',
+        kioskId: 'reception-hus-a',
+        secret: { file: 'handoff-secret.txt' },
+        ca: 'kommun-root-ca.pem',
+        allowedOrigins: ['https://portal.example-skola.se', 'https://login.example-kommun.se'],
+        messageSeconds: 20,
+      },
     },
   },
 ]

@@ -5,7 +5,10 @@ import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 import path from 'node:path'
 import type { RpCredentials } from '../bankid/transport'
+import { loadHeartbeatCredentials } from '../health/heartbeat-credentials'
 import { loadRpCredentials } from './credentials'
+import { loadHandoffCredentials } from './handoff-credentials'
+import type { HandoffCredentials } from './handoff-credentials'
 import type { RpCertificateInfo } from './credentials'
 import { SETTINGS_ENV, SETTINGS_OPTION, settingsLocation } from './location'
 import type { SettingsLocation } from './location'
@@ -28,6 +31,8 @@ export type SettingsResult =
       certificate: RpCertificateInfo | null
       /** Sentences to log and show staff while the kiosk runs normally, e.g. a certificate about to expire. */
       warnings: string[]
+      /** What the hand-off authenticates with, proven at start; null (or absent) when the hand-off is off. */
+      handoff?: HandoffCredentials | null
     }
   | {
       ok: false
@@ -72,10 +77,25 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
   const checked = checkSettings(parsed.value)
   if (!checked.ok) return fail(checked.problem, checked.key)
   const settings = resolvePaths(checked.settings, (p) => paths.resolve(paths.dirname(file), p))
+  // The heartbeat's secret and CA files: missing ones are a settings problem like any other.
+  const heartbeat = await loadHeartbeatCredentials(settings.health.heartbeat, options.env)
+  if (!heartbeat.ok) return fail(heartbeat.problem, heartbeat.key)
+  // The hand-off's secret or client certificate, and its CA: proven now, never half-configured.
+  const handoff = await loadHandoffCredentials(settings.handoff, options.env, options.now)
+  if (!handoff.ok) return fail(handoff.problem, handoff.key)
 
   const { certificate: files, passphrase, environment } = settings.bankid
   if (environment === 'simulator' || files === undefined) {
-    return { ok: true, settings, path: file, fromFile: true, credentials: null, certificate: null, warnings: [] }
+    return {
+      ok: true,
+      settings,
+      path: file,
+      fromFile: true,
+      credentials: null,
+      certificate: null,
+      warnings: handoff.warnings,
+      handoff: handoff.credentials,
+    }
   }
   const loaded = await loadRpCredentials(files, passphrase, options.env, options.now)
   if (!loaded.ok) return fail(loaded.problem, loaded.key)
@@ -86,7 +106,8 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
     fromFile: true,
     credentials: loaded.credentials,
     certificate: loaded.certificate,
-    warnings: loaded.warnings,
+    warnings: [...loaded.warnings, ...handoff.warnings],
+    handoff: handoff.credentials,
   }
 }
 
@@ -221,6 +242,32 @@ function resolvePaths(settings: KioskSettings, resolve: (relative: string) => st
     logging: {
       ...settings.logging,
       ...(settings.logging.directory === undefined ? {} : { directory: resolve(settings.logging.directory) }),
+    },
+    health: resolveHealthPaths(settings.health, resolve),
+    handoff: resolveHandoffPaths(settings.handoff, resolve),
+  }
+}
+
+function resolveHandoffPaths(handoff: KioskSettings['handoff'], resolve: (relative: string) => string): KioskSettings['handoff'] {
+  const { secret, certificate, passphrase, ca } = handoff
+  return {
+    ...handoff,
+    ...(secret === undefined ? {} : { secret: 'file' in secret ? { file: resolve(secret.file) } : secret }),
+    ...(certificate === undefined ? {} : { certificate: { pkcs12: resolve(certificate.pkcs12) } }),
+    ...(passphrase === undefined ? {} : { passphrase: 'file' in passphrase ? { file: resolve(passphrase.file) } : passphrase }),
+    ...(ca === undefined ? {} : { ca: resolve(ca) }),
+  }
+}
+
+function resolveHealthPaths(health: KioskSettings['health'], resolve: (relative: string) => string): KioskSettings['health'] {
+  const { secret, ca } = health.heartbeat
+  return {
+    ...health,
+    ...(health.file === undefined ? {} : { file: resolve(health.file) }),
+    heartbeat: {
+      ...health.heartbeat,
+      ...(secret === undefined ? {} : { secret: 'file' in secret ? { file: resolve(secret.file) } : secret }),
+      ...(ca === undefined ? {} : { ca: resolve(ca) }),
     },
   }
 }

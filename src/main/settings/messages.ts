@@ -11,7 +11,19 @@ export interface SettingsProblem {
 type Path = readonly PropertyKey[]
 
 /** Under bankid.passphrase only a misplaced secret could be found: never repeat it. */
-const isSecret = (path: Path) => path[0] === 'bankid' && path[1] === 'passphrase'
+const SECRET_PATHS: readonly (readonly string[])[] = [
+  ['bankid', 'passphrase'],
+  // A shared secret, and an address that may hold a password.
+  ['health', 'heartbeat', 'secret'],
+  ['health', 'heartbeat', 'url'],
+  // The hand-off's shared secret and client-certificate passphrase (a misplaced secret written inline).
+  ['handoff', 'secret'],
+  ['handoff', 'passphrase'],
+  ['handoff', 'url'],
+  // An administrator may have written the PIN itself here.
+  ['staff', 'pinHash'],
+]
+const isSecret = (path: Path) => SECRET_PATHS.some((prefix) => prefix.every((segment, i) => path[i] === segment))
 
 const MAX_ECHO = 40
 

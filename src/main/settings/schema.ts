@@ -11,6 +11,8 @@ import { z } from 'zod'
 import type { FlowMode } from '../../shared/contract'
 import { LANGUAGES } from '../../shared/languages'
 import type { BankIdEnvironment } from '../bankid/environments'
+import { canonicalOrigin, isHttpsOrigin } from '../handoff/origins'
+import { parsePinHash } from '../staff/pin-hash'
 import { echo } from './messages'
 
 export const ENVIRONMENTS = ['simulator', 'test', 'production'] as const satisfies readonly BankIdEnvironment[]
@@ -460,6 +462,331 @@ const updates = section({
   }
 })
 
+// ---- handoff (product.md §5) ----
+
+export const HANDOFF_AUTH = ['hmac', 'mtls'] as const
+export type HandoffAuth = (typeof HANDOFF_AUTH)[number]
+/** The shortest shared secret accepted, in bytes: as long as the HMAC-SHA256 it keys. */
+export const HANDOFF_SECRET_MIN_BYTES = 32
+
+const HANDOFF_SECRET_SHAPES =
+  'must be either { "file": "path" } or { "env": "VARIABLE_NAME" } (the secret itself never goes in this file)'
+/** A secret's whereabouts: a file or an environment variable, never the secret itself. */
+const secretSource = (phrase: string, file: { description: string; example: string }, env: { description: string; example: string }) =>
+  section(
+    {
+      file: filePath('file').optional().meta({ description: file.description, examples: [file.example] }),
+      env: environmentVariable.optional().meta({ description: env.description, examples: [env.example] }),
+    },
+    phrase,
+  )
+    .superRefine((source, ctx) => {
+      if ((source.file === undefined) === (source.env === undefined)) ctx.addIssue({ code: 'custom', message: phrase })
+    })
+    .transform((source): PassphraseSource => (source.file !== undefined ? { file: source.file } : { env: source.env ?? '' }))
+
+const handoffUrl = (() => {
+  const error = 'must be an https:// address without a user name or password'
+  return z
+    .string({ error })
+    .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', { error })
+    .refine((value) => !URL.canParse(value) || (new URL(value).username === '' && new URL(value).password === ''), { error })
+})()
+
+const httpsOrigin = (() => {
+  const error = 'must be an https:// origin without a path, like "https://portal.example-skola.se"'
+  return z.string({ error }).refine(isHttpsOrigin, { error })
+})()
+
+const kioskId = (() => {
+  const error = 'must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit'
+  return z.string({ error }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error })
+})()
+
+const handoff = section({
+  enabled: z
+    .boolean({ error: 'must be true or false' })
+    .default(false)
+    .meta({
+      description:
+        'Whether the kiosk passes each completed login on to the school\'s own service. Off, the kiosk is a check-in ' +
+        'point: the parent sees "You are logged in" and the kiosk gets ready for the next parent.',
+    }),
+  url: handoffUrl.optional().meta({
+    description:
+      'The `https://` address of the school\'s service that receives each login (an HTTP POST of JSON, described in ' +
+      'the README\'s "Hand-off to the school\'s service"). The kiosk sends nothing anywhere else.',
+    examples: ['https://portal.example-skola.se/kiosk/login'],
+  }),
+  kioskId: kioskId.optional().meta({
+    description:
+      'The name this kiosk gives itself in every hand-off, so the service knows which reception a login came from. ' +
+      'Left out, it is the computer\'s name.',
+    examples: ['reception-hus-a'],
+  }),
+  auth: oneOf(HANDOFF_AUTH)
+    .default('hmac')
+    .meta({
+      description:
+        'How the service knows a hand-off really comes from this kiosk. `"hmac"`: each request is signed with a ' +
+        'secret shared with the service (`handoff.secret`), with a timestamp and a one-time nonce so that a copied ' +
+        'request cannot be sent again. `"mtls"`: the kiosk presents a client certificate (`handoff.certificate`) that ' +
+        'the service checks in the TLS handshake.',
+    }),
+  secret: secretSource(
+    HANDOFF_SECRET_SHAPES,
+    {
+      description:
+        'A text file that holds only the shared secret (one line break at the end is ignored), for example the 64 ' +
+        `hexadecimal characters that \`openssl rand -hex 32\` prints; at least ${HANDOFF_SECRET_MIN_BYTES} bytes. Make it readable ` +
+        'only by administrators and the account the kiosk runs as.',
+      example: 'handoff-secret.txt',
+    },
+    {
+      description:
+        'The name of an environment variable that holds the shared secret, set for the kiosk\'s account by your ' +
+        'deployment tool. Write the variable\'s name here, not its value.',
+      example: 'KIOSK_HANDOFF_SECRET',
+    },
+  )
+    .optional()
+    .meta({
+      description:
+        'Where the kiosk finds the secret it shares with the service, for `"hmac"`: in a file (`file`) or an ' +
+        'environment variable (`env`), never in this settings file. The service verifies each request\'s signature ' +
+        'with the same secret.',
+      examples: [{ file: 'handoff-secret.txt' }],
+    }),
+  certificate: section(
+    {
+      pkcs12: filePath('file').meta({
+        description:
+          'The client certificate and its key as a PKCS#12 file (`.p12` or `.pfx`), issued by a CA the service ' +
+          'trusts for client certificates.',
+        examples: ['handoff-client.p12'],
+      }),
+    },
+    'must be { "pkcs12": "path" }',
+  )
+    .optional()
+    .meta({
+      description:
+        'The client certificate the kiosk presents to the service, for `"mtls"`. It is opened when the kiosk starts; ' +
+        'a missing file or a wrong passphrase keeps the kiosk out of service with a sentence naming this setting.',
+      examples: [{ pkcs12: 'handoff-client.p12' }],
+    }),
+  passphrase: secretSource(
+    PASSPHRASE_SHAPES,
+    {
+      description: 'A text file that holds only the passphrase of `handoff.certificate` (one line break at the end is ignored).',
+      example: 'handoff-client-passphrase.txt',
+    },
+    {
+      description: 'The name of an environment variable that holds the passphrase of `handoff.certificate`.',
+      example: 'KIOSK_HANDOFF_PASSPHRASE',
+    },
+  )
+    .optional()
+    .meta({
+      description:
+        'Where the kiosk finds the passphrase that protects `handoff.certificate`: a file or an environment ' +
+        'variable. Leave it out only if the certificate file has no passphrase.',
+      examples: [{ file: 'handoff-client-passphrase.txt' }],
+    }),
+  ca: filePath('file')
+    .optional()
+    .meta({
+      description:
+        'For a service whose certificate comes from the school\'s or municipality\'s own CA: that CA\'s certificate ' +
+        'as a PEM file. When set, it is the only CA the kiosk trusts for the hand-off; left out, the computer\'s ' +
+        'usual public CAs are trusted. (It is not used for the pages shown in the locked view: install an internal ' +
+        'CA in the operating system for those.)',
+      examples: ['school-root-ca.pem'],
+    }),
+  allowedOrigins: z
+    .array(httpsOrigin, { error: 'must be a list of https:// origins' })
+    .max(20, { error: 'must list at most 20 origins' })
+    .superRefine(noDuplicates)
+    .default(() => [])
+    .meta({
+      description:
+        'The web origins (`https://` and the host, with no path) that the locked view may show. When the service ' +
+        'answers with a page address, that address must be on one of these, and the page can only move between ' +
+        'them: anything else is refused. Empty, the service can only answer with a message.',
+      examples: [['https://portal.example-skola.se']],
+    }),
+  timeoutSeconds: wholeNumber(1, 30)
+    .default(10)
+    .meta({
+      description:
+        'How long the kiosk waits for the service to answer one request before it counts the hand-off as failed. A ' +
+        'request that never reached the service is tried again at most twice.',
+    }),
+  messageSeconds: wholeNumber(5, 120)
+    .default(15)
+    .meta({
+      description:
+        'How long a message from the service stays on the screen before the kiosk gets ready for the next parent. ' +
+        'The parent can close it sooner with "Klar".',
+    }),
+})
+  .superRefine((settings, ctx) => {
+    const auth = `when "handoff.auth" is "${settings.auth}"`
+    const unused = settings.auth === 'hmac' ? (['certificate', 'passphrase'] as const) : (['secret'] as const)
+    for (const key of unused) {
+      if (settings[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `must not be set ${auth}` })
+    }
+    if (!settings.enabled) return
+    const when = 'when "handoff.enabled" is true'
+    if (settings.url === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `is required ${when}` })
+    if (settings.auth === 'hmac' && settings.secret === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: `is required ${when} and "handoff.auth" is "hmac"` })
+    }
+    if (settings.auth === 'mtls' && settings.certificate === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['certificate'], message: `is required ${when} and "handoff.auth" is "mtls"` })
+    }
+  })
+  // Origins compared in one spelling: "https://Portal.example:443/" is "https://portal.example".
+  .transform((settings) => ({ ...settings, allowedOrigins: settings.allowedOrigins.map(canonicalOrigin) }))
+
+// ---- staff (product.md §2.10) ----
+
+const pinHash = z.string({ error: 'must be the line made by "npm run staff-pin", in quotes' }).superRefine((value, ctx) => {
+  const parsed = parsePinHash(value)
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem })
+})
+
+const staff = section({
+  pinHash: pinHash.optional().meta({
+    description:
+      'The staff PIN (4 to 12 digits), as a hash: never the PIN itself. Make the line with `npm run staff-pin` ' +
+      '(it asks for the PIN without showing it) and paste it here. Left out, the staff screen cannot be opened. ' +
+      'Five wrong PINs in a row lock the PIN pad for 5 minutes, each later lock twice as long, at most an hour.',
+    examples: ['scrypt$32768$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g='],
+  }),
+  allowExit: z
+    .boolean({ error: 'must be true or false' })
+    .default(false)
+    .meta({
+      description:
+        'Whether the staff screen offers a button that closes the kiosk program (for maintenance on the computer). ' +
+        'Off by default: on a locked-down terminal the kiosk should only ever be closed by IT.',
+    }),
+})
+
+// ---- health ----
+
+/** Where the heartbeat's shared secret is: like the passphrase, never in this file. */
+export type SecretSource = { file: string } | { env: string }
+
+const SECRET_SHAPES =
+  'must be either { "file": "path" } or { "env": "VARIABLE_NAME" } (the secret itself never goes in this file)'
+const heartbeatSecret = section(
+  {
+    file: filePath('file')
+      .optional()
+      .meta({
+        description:
+          'A text file that holds only the shared secret (one line break at the end is ignored), at least 16 ' +
+          'characters. Make it readable only by administrators and the account the kiosk runs as.',
+        examples: ['heartbeat-secret.txt'],
+      }),
+    env: environmentVariable.optional().meta({
+      description:
+        'The name of an environment variable that holds the shared secret. Write the variable\'s name here, not ' +
+        'its value.',
+      examples: ['BANKID_KIOSK_HEARTBEAT_SECRET'],
+    }),
+  },
+  SECRET_SHAPES,
+)
+  .superRefine((source, ctx) => {
+    if ((source.file === undefined) === (source.env === undefined)) ctx.addIssue({ code: 'custom', message: SECRET_SHAPES })
+  })
+  .transform((source): SecretSource => (source.file !== undefined ? { file: source.file } : { env: source.env ?? '' }))
+
+const heartbeatUrl = (() => {
+  const error = 'must be an https:// address'
+  const noCredentials = 'must not hold a user name or password (use "health.heartbeat.secret" to authenticate)'
+  return z
+    .string({ error })
+    .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', { error, abort: true })
+    .refine((value) => {
+      const url = new URL(value)
+      return url.username === '' && url.password === ''
+    }, { error: noCredentials })
+})()
+
+const heartbeat = section({
+  url: heartbeatUrl.optional().meta({
+    description:
+      'The `https://` address the kiosk reports its health to (a POST of the same JSON as the health file). Left ' +
+      'out, no report is sent. Your monitoring notices a kiosk that stops reporting.',
+    examples: ['https://monitor.example-skola.se/kiosk-heartbeat'],
+  }),
+  intervalMinutes: wholeNumber(1, 60)
+    .default(5)
+    .meta({
+      description:
+        'How often, in minutes, the kiosk sends its report. After a failed report the kiosk waits longer before ' +
+        'the next one (up to four times as long, at most an hour), and it never sends a second while one is still on ' +
+        'its way.',
+    }),
+  secret: heartbeatSecret.optional().meta({
+    description:
+      'Where the kiosk finds a secret it shares with the receiver, to sign each report: in a file (`file`) or an ' +
+      'environment variable (`env`). Each report then carries the header `X-Kiosk-Signature: t=<unix time>,v1=<hex>`, ' +
+      'the HMAC-SHA256 with the secret over the time, a full stop and the body, so the receiver can check that the ' +
+      'report came from a kiosk and is fresh. Left out, reports are not signed.',
+    examples: [{ file: 'heartbeat-secret.txt' }],
+  }),
+  ca: filePath('file')
+    .optional()
+    .meta({
+      description:
+        'A PEM file with the certificate authority that issued the receiver\'s certificate, for receivers with a ' +
+        'certificate from your own (internal) authority. When set it is the only authority trusted for the ' +
+        'heartbeat; left out, the usual public authorities are.',
+      examples: ['monitoring-ca.pem'],
+    }),
+  timeoutSeconds: wholeNumber(1, 60)
+    .default(10)
+    .meta({ description: 'How long the kiosk waits for the receiver to answer a report before it counts it as failed.' }),
+}).superRefine((settings, ctx) => {
+  // A secret or an authority without an address would be silently ignored: say so instead.
+  if (settings.url !== undefined) return
+  for (const key of ['secret', 'ca'] as const) {
+    if (settings[key] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'must not be set without "health.heartbeat.url"' })
+    }
+  }
+})
+
+const health = section({
+  file: filePath('file')
+    .optional()
+    .meta({
+      description:
+        'Where the kiosk writes its health report (JSON) for the computer\'s monitoring agent. Left out, it is ' +
+        '`health.json` in the kiosk\'s application data folder. The account the kiosk runs as must be allowed to ' +
+        'write in the folder.',
+      examples: ['C:\\ProgramData\\BankID Kiosk\\health\\health.json'],
+    }),
+  intervalSeconds: wholeNumber(10, 3600)
+    .default(60)
+    .meta({
+      description:
+        'How often, in seconds, the kiosk rewrites the health file; it also rewrites it at once when its status ' +
+        'changes. A monitoring agent can treat a file whose `updatedAt` is older than about three times this as a ' +
+        'kiosk that has stopped.',
+    }),
+  heartbeat: heartbeat.prefault({}).meta({
+    description:
+      'An optional regular report of the kiosk\'s health, sent by HTTPS POST to a web address of your monitoring ' +
+      'service. Off unless `health.heartbeat.url` is set.',
+  }),
+})
+
 // prefault({}), not default({}): the empty section is parsed, so its fields' own defaults apply.
 export const settingsSchema = z.strictObject(
   {
@@ -477,6 +804,9 @@ export const settingsSchema = z.strictObject(
       }),
     logging: logging.prefault({}),
     updates: updates.prefault({}),
+    handoff: handoff.prefault({}),
+    staff: staff.prefault({}),
+    health: health.prefault({}),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : SECTION_PHRASE) },
 )

@@ -3,6 +3,7 @@
 // Here: which file a request maps to (never one outside the renderer folder) and the headers it
 // gets, the content security policy among them (a header, which a page cannot override).
 import { extname, resolve, sep } from 'node:path'
+import { kioskContentSecurityPolicy } from '../csp'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'kiosk'
@@ -11,20 +12,15 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`
 
 /**
  * The renderer talks to main over IPC only: it may load its own scripts, styles and data: images
- * (the QR codes) and nothing else — no network at all.
+ * (the QR codes) and nothing else — no network at all. With a hand-off, it may also frame the
+ * allowed origins (the locked view); what the framed page loads is that page's own business.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ')
+export function contentSecurityPolicy(frameOrigins: readonly string[] = []): string {
+  return kioskContentSecurityPolicy("'none'", frameOrigins)
+}
+
+/** The policy without a hand-off. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy()
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,8 +33,8 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 export type AppRequest = { ok: true; file: string; headers: Record<string, string> } | { ok: false; status: 400 | 404 }
 
-/** Maps an app:// URL to a file under rendererDir, or refuses it. */
-export function resolveAppRequest(url: string, rendererDir: string): AppRequest {
+/** Maps an app:// URL to a file under rendererDir, or refuses it; frameOrigins go into the CSP. */
+export function resolveAppRequest(url: string, rendererDir: string, frameOrigins: readonly string[] = []): AppRequest {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -66,7 +62,7 @@ export function resolveAppRequest(url: string, rendererDir: string): AppRequest 
     file,
     headers: {
       'Content-Type': contentType,
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Content-Security-Policy': contentSecurityPolicy(frameOrigins),
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     },

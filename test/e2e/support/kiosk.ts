@@ -42,6 +42,9 @@ export interface KioskSettingsFile {
   >>
   languages?: { available?: string[]; default?: string }
   banks?: string[]
+  /** The hand-off (handoff.* in docs/settings.md); file paths absolute. */
+  handoff?: Record<string, unknown>
+  staff?: { pinHash?: string; allowExit?: boolean }
 }
 
 /** Generating the simulator's RSA keys is slow: once per run, then copied into each kiosk's data folder. */
@@ -52,12 +55,15 @@ export class Kiosk {
   readonly scheduler: ManualScheduler
   readonly runtime: KioskRuntime
   readonly host: BrowserHost
+  /** How often the staff screen asked the host to quit (the host here only counts). */
+  readonly exits: { count: number }
   readonly #dataDir: string
 
-  private constructor(scheduler: ManualScheduler, runtime: KioskRuntime, host: BrowserHost, dataDir: string) {
+  private constructor(scheduler: ManualScheduler, runtime: KioskRuntime, host: BrowserHost, dataDir: string, exits: { count: number }) {
     this.scheduler = scheduler
     this.runtime = runtime
     this.host = host
+    this.exits = exits
     this.#dataDir = dataDir
   }
 
@@ -70,6 +76,7 @@ export class Kiosk {
     const settingsPath = join(dataDir, 'settings.json')
     writeFileSync(settingsPath, JSON.stringify({ ...settings, school: { name: SCHOOL } }))
     const scheduler = new ManualScheduler()
+    const exits = { count: 0 }
     const runtime = await startRuntime({
       argv: ['--settings', settingsPath],
       env: {},
@@ -80,10 +87,13 @@ export class Kiosk {
       scheduler,
       now: TEST_NOW,
       version: 'e2e',
+      exit: () => {
+        exits.count += 1
+      },
     })
     if (!runtime.settings.ok) throw new Error(`test settings refused: ${runtime.settings.problem}`)
-    const host = await startBrowserHost({ session: runtime.session, rendererDir: 'out/renderer' })
-    return new Kiosk(scheduler, runtime, host, dataDir)
+    const host = await startBrowserHost({ session: runtime.session, rendererDir: 'out/renderer', frameOrigins: runtime.frameOrigins })
+    return new Kiosk(scheduler, runtime, host, dataDir, exits)
   }
 
   get sim(): RunningSimulator {
@@ -164,7 +174,8 @@ class Stations {
     }
     await this.discard()
     const kiosk = await Kiosk.start(settings)
-    const context = await this.#browser.newContext(viewport ? { viewport } : {})
+    // The hand-off's test service has a certificate from the simulator's own CA, which Chromium does not know.
+    const context = await this.#browser.newContext({ ...(viewport ? { viewport } : {}), ignoreHTTPSErrors: true })
     const page = await context.newPage()
     this.#current = { key, kiosk, context, page }
     await page.goto(kiosk.host.url)

@@ -108,6 +108,9 @@ describe('loadSettings with no file at the OS location', () => {
       ],
       logging: { level: 'info', maxFileSizeMB: 10, maxFiles: 14 },
       updates: { enabled: false, checkIntervalMinutes: 60 },
+      handoff: { enabled: false, auth: 'hmac', allowedOrigins: [], timeoutSeconds: 10, messageSeconds: 15 },
+      staff: { allowExit: false },
+      health: { intervalSeconds: 60, heartbeat: { intervalMinutes: 5, timeoutSeconds: 10 } },
     })
   })
 
@@ -178,6 +181,10 @@ describe('loadSettings with a valid file', () => {
         passphrase: { file: path.join(dir, 'certs', 'passphrase.txt') },
       },
       logging: { ...settings.logging, directory: path.join(dir, 'logs') },
+      // Hand-off, staff and health have files of their own to read: their own tests cover them.
+      handoff: DEFAULT_SETTINGS.handoff,
+      staff: DEFAULT_SETTINGS.staff,
+      health: DEFAULT_SETTINGS.health,
     })
     expect(result.credentials).toEqual({ kind: 'pkcs12', pfx: cert.valid.p12, passphrase: PASSPHRASE })
     expect(result.certificate).toEqual({
@@ -309,10 +316,10 @@ const BROKEN: BrokenRow[] = [
   },
   {
     name: 'unknown top-level key, nothing close',
-    settings: { handoff: { url: 'https://x' } },
-    key: 'handoff',
+    settings: { portal: { url: 'https://x' } },
+    key: 'portal',
     problem: () =>
-      'Setting "handoff" is not a known setting (the top-level settings are "bankid", "flow", "timing", "languages", "school", "banks", "logging", "updates").',
+      'Setting "portal" is not a known setting (the top-level settings are "bankid", "flow", "timing", "languages", "school", "banks", "logging", "updates", "handoff", "staff", "health").',
   },
   {
     name: 'unknown key inside the certificate',

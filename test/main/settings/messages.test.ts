@@ -15,6 +15,14 @@ const LEAVES = [
   'bankid.intentText',
   'logging.directory',
   'updates.url',
+  'handoff.url',
+  'handoff.kioskId',
+  'handoff.secret',
+  'handoff.certificate',
+  'handoff.passphrase',
+  'handoff.ca',
+  'staff.pinHash',
+  'health.file',
 ]
 
 const WRONG_VALUES: unknown[] = [null, true, -1, 0.5, 1e6, '', 'x', 'S'.repeat(2000), [], ['x'], [1, 2], {}, { a: 1 }]
@@ -26,7 +34,7 @@ function settingAt(key: string, value: unknown): Record<string, unknown> {
 
 describe('problem sentences', () => {
   it('covers every setting', () => {
-    expect(LEAVES).toHaveLength(29)
+    expect(LEAVES).toHaveLength(45)
   })
 
   it.each(LEAVES)('words every wrong value of %s as one sentence naming it, in our words not zod’s', (key) => {
@@ -37,8 +45,10 @@ describe('problem sentences', () => {
       failures++
       // the setting itself, or (for { "a": 1 } in a group) the unknown key inside it, or (updates
       // turned on without saying where from) the setting that is then missing
-      const missingUrl = key === 'updates.enabled' && value === true && result.key === 'updates.url'
-      expect(result.key === key || result.key === `${key}.a` || missingUrl).toBe(true)
+      const missingUrl = (key === 'updates.enabled' || key === 'handoff.enabled') && value === true && result.key === key.replace('enabled', 'url')
+      // (a group given as { } names the required setting inside it, e.g. handoff.certificate.pkcs12)
+      const inside = result.key?.startsWith(`${key}.`) ?? false
+      expect(result.key === key || inside || missingUrl, `${key} = ${JSON.stringify(value)} → ${result.key}`).toBe(true)
       expect(result.problem).toMatch(new RegExp(`^(Setting|Item \\d+ of setting) "${result.key?.replaceAll(".", "\\.")}" .*\\.$`, 's'))
       expect(result.problem).not.toMatch(/Invalid|expected|received|Too (big|small)/)
       expect(result.problem.length).toBeLessThan(240)

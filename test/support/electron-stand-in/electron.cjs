@@ -29,8 +29,8 @@ const ipcHandlers = new Map()
 const sessions = new Map()
 
 function makeSession(partition) {
-  const entry = { protocolHandlers: {}, permissionRequestHandler: null, permissionCheckHandler: null, devicePermissionHandler: null, cleared: [] }
-  record.partitions[partition] = { protocols: [], permissionRequest: false, permissionCheck: false, devicePermission: false }
+  const entry = { protocolHandlers: {}, permissionRequestHandler: null, permissionCheckHandler: null, devicePermissionHandler: null, headersReceived: null, cleared: [] }
+  record.partitions[partition] = { protocols: [], permissionRequest: false, permissionCheck: false, devicePermission: false, headersReceived: null }
   const summary = record.partitions[partition]
   return {
     entry,
@@ -51,6 +51,12 @@ function makeSession(partition) {
     setDevicePermissionHandler(handler) {
       summary.devicePermission = true
       entry.devicePermissionHandler = handler
+    },
+    webRequest: {
+      onHeadersReceived(filter, handler) {
+        summary.headersReceived = filter.urls
+        entry.headersReceived = handler
+      },
     },
     clearStorageData: async () => entry.cleared.push('storage'),
     clearCache: async () => entry.cleared.push('cache'),
@@ -237,6 +243,21 @@ async function probeAndQuit(window) {
     navigateAway: prevented('will-navigate', 'https://evil.example/'),
     navigateWithin: prevented('will-navigate', 'app://kiosk/index.html'),
     redirectAway: prevented('will-redirect', 'file:///etc/passwd'),
+    // Electron puts a navigation's details on the event itself.
+    frameNavigateAway: (() => {
+      let result = false
+      for (const listener of contents.listeners('will-frame-navigate')) {
+        listener({ url: 'https://evil.example/', isMainFrame: false, preventDefault: () => (result = true) })
+      }
+      return result
+    })(),
+    // Without a hand-off no framed page has its headers changed.
+    framedHeaders: await new Promise((resolve) =>
+      kiosk.entry.headersReceived(
+        { url: 'https://portal.example-skola.se/', resourceType: 'subFrame', responseHeaders: { 'X-Frame-Options': ['DENY'] } },
+        resolve,
+      ),
+    ),
     webview: prevented('will-attach-webview'),
     reloadShortcut: prevented('before-input-event', { type: 'keyDown', key: 'r', control: true, meta: false, alt: false, shift: false }),
     digitKey: prevented('before-input-event', { type: 'keyDown', key: '5', control: false, meta: false, alt: false, shift: false }),

@@ -1,0 +1,49 @@
+// The Electron specs' shared start: the binary (or a skip where it is missing), the kiosk launched
+// on a settings file, and the built-in simulator's control API found through the kiosk's own log.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { _electron as electron, expect, test } from '@playwright/test'
+import type { ElectronApplication, Page } from '@playwright/test'
+import { findElectronBinary } from '../../../scripts/electron-binary'
+
+const binary = findElectronBinary(process.cwd())
+
+/** Call at the top of a spec: its tests are reported as skipped where Electron's binary is missing. */
+export function skipWithoutElectron(): void {
+  test.skip(
+    binary === null,
+    'Electron binary not installed (node_modules/electron has no dist/, and it cannot be downloaded here); runs wherever it exists',
+  )
+}
+
+/** The built kiosk on `settings`, once it shows the welcome screen; `chromiumArgs` go before the app. */
+export async function launchKiosk(settings: string, chromiumArgs: readonly string[] = []): Promise<{ app: ElectronApplication; page: Page }> {
+  const app = await electron.launch({
+    ...(binary ? { executablePath: binary } : {}),
+    args: [...chromiumArgs, 'out/main/index.js', '--settings', settings],
+  })
+  const page = await app.firstWindow()
+  await expect(page.locator('.kiosk')).toHaveAttribute('data-screen', 'welcome')
+  return { app, page }
+}
+
+/** The built-in simulator's control API, found through the kiosk's log under dataDir/logs. */
+export function simulatorAppUrl(dataDir: string): string {
+  const logs = join(dataDir, 'logs')
+  for (const file of readdirSync(logs)) {
+    for (const line of readFileSync(join(logs, file), 'utf8').split('\n')) {
+      if (line.includes('"simulator.start"')) return (JSON.parse(line) as { appUrl: string }).appUrl
+    }
+  }
+  throw new Error('the kiosk logged no simulator.start')
+}
+
+/** POSTs `body` to the simulator's control API at `path`; its JSON answer. */
+export async function simulatorControl(dataDir: string, path: string, body: unknown = {}): Promise<unknown> {
+  const response = await fetch(new URL(path, simulatorAppUrl(dataDir)), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  return response.json()
+}
