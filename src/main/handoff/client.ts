@@ -23,6 +23,7 @@ import { buildPayload, newNonce } from './payload'
 import type { HandoffAnswer } from './response'
 import { parseAnswer } from './response'
 import { SIGNATURE_HEADER, signRequest } from './signature'
+import { sleepWithSignal } from '../bankid/client'
 
 export type { HandoffCompletion } from './payload'
 export type { HandoffAnswer } from './response'
@@ -104,13 +105,13 @@ export class HandoffClient {
       if (attempt.kind === 'answer') {
         if (RETRY_STATUSES.has(attempt.status) && !final) {
           this.#log('warn', 'handoff.retry', { try: tries, status: attempt.status, latencyMs: elapsed() })
-          if (await this.#wait(delays[tries - 1] ?? 1_000, options.signal)) continue
+          if (await sleepWithSignal(delays[tries - 1] ?? 1_000, options.signal)) continue
         }
         return this.#judge(attempt, tries, elapsed())
       }
       if (attempt.retriable && !final) {
         this.#log('warn', 'handoff.retry', { try: tries, reference: attempt.reference, code: attempt.code, latencyMs: elapsed() })
-        if (await this.#wait(delays[tries - 1] ?? 1_000, options.signal)) continue
+        if (await sleepWithSignal(delays[tries - 1] ?? 1_000, options.signal)) continue
       }
       return { ok: false, reference: attempt.reference, status: attempt.status, tries, latencyMs: elapsed() }
     }
@@ -134,22 +135,6 @@ export class HandoffClient {
     const checked = parseAnswer(json, this.#options.allowedOrigins)
     if (!checked.ok) return failed(checked.reason === 'origin' ? 'HO-ORIGIN' : 'HO-RESPONSE')
     return { ok: true, answer: checked.answer, status: attempt.status, tries, latencyMs }
-  }
-
-  /** Resolves true after the delay, false if the signal aborts first. */
-  #wait(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-    if (signal?.aborted) return Promise.resolve(false)
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        clearTimeout(timer)
-        resolve(false)
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve(true)
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
   }
 
   #post(body: Buffer, nonce: string, now: () => Date, signal: AbortSignal | undefined): Promise<Try> {
