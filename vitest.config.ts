@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/{main,preload,shared,scripts,packaging,fuzz}/**/*.test.ts'],
+          include: ['test/{main,gateway,preload,shared,scripts,packaging,fuzz}/**/*.test.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
           // electron-store must go through vitest (not native Node) so that vi.mock('electron') applies.

@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { BankIdClient } from './bankid/client'
-import type { BankIdEnvironment } from './bankid/environments'
-import { PUBLIC_ENVIRONMENTS, loadBankIdRootCa } from './bankid/environments'
+import { MOBILE_BANKID_POLICY, PUBLIC_ENVIRONMENTS, endpointHost, loadBankIdRootCa } from './bankid/environments'
 import { renderQrSvg } from './bankid/qr'
 import { createHttpsTransport } from './bankid/transport'
 import type { RpCredentials } from './bankid/transport'
@@ -40,12 +39,6 @@ import { todayOf } from '../shared/personnummer'
 
 /** BankID's own link that sends a phone to the right app store for the BankID app. */
 export const BANKID_INSTALL_URL = 'https://install.bankid.com/'
-
-/** Mobile BankID only: a QR can only be scanned by the app (reference §6, §10.9). */
-const MOBILE_BANKID_POLICY: Record<Exclude<BankIdEnvironment, 'simulator'>, string> = {
-  production: '1.2.752.78.1.5',
-  test: '1.2.3.4.25',
-}
 
 export interface RuntimeOptions {
   argv: readonly string[]
@@ -119,7 +112,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
       version: options.version,
       log: (level, event, fields) => logger[level](event, fields),
     })
-  const staffDesk = (session: SessionPort, parts: Pick<StaffWiring, 'staff' | 'counters' | 'certificate' | 'bankId'>) =>
+  const staffDesk = (session: SessionPort, parts: Pick<StaffWiring, 'staff' | 'counters' | 'certificate' | 'bankId' | 'endpoint'>) =>
     withStaffDesk({
       ...parts,
       session,
@@ -166,6 +159,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
       caPem: simulator.pki.serverCaPem,
       credentials: { kind: 'pkcs12', pfx: readFileSync(simulator.pki.clientP12Path), passphrase: CLIENT_PASSPHRASE },
     }
+  } else if (environment === 'custom') {
+    // The gateway (or another RP API v6 endpoint): its URL and CA from the settings, our kiosk certificate.
+    const { url } = effective.bankid
+    if (!settings.credentials || !settings.endpointCaPem || url === undefined) {
+      throw new Error('settings without the endpoint, its CA or the kiosk certificate for "custom"')
+    }
+    connection = { baseUrl: url, caPem: settings.endpointCaPem, credentials: settings.credentials }
   } else {
     if (!settings.credentials) throw new Error('settings without RP credentials for a real BankID environment')
     connection = {
@@ -175,6 +175,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
     }
   }
 
+  logger.info('bankid.endpoint', { environment, host: endpointHost(connection.baseUrl) })
+  monitor.setEndpoint(endpointHost(connection.baseUrl))
   const requestTimeoutMs = effective.bankid.requestTimeoutSeconds * 1000
   const client = new BankIdClient({
     transport: createHttpsTransport(connection),
@@ -214,6 +216,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
     counters,
     certificate: settings.certificate ?? (simulator ? certificateSummary(readFileSync(simulator.pki.clientCertPath)) : null),
     bankId: client,
+    endpoint: endpointHost(connection.baseUrl),
   })
 
   session.subscribe((snapshot) => monitor.observe(snapshot))
@@ -241,7 +244,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
 
 export function sessionSettings(settings: KioskSettings, requestTimeoutMs: number, installQrSvg: string): SessionSettings {
   const { timing, bankid } = settings
-  const policy = bankid.environment === 'simulator' ? undefined : MOBILE_BANKID_POLICY[bankid.environment]
+  // The simulator accepts any policy; a gateway sets its own environment's (the kiosk cannot know it).
+  const policy =
+    bankid.environment === 'simulator' || bankid.environment === 'custom' ? undefined : MOBILE_BANKID_POLICY[bankid.environment]
   return {
     mode: settings.flow.mode,
     languages: settings.languages.available,

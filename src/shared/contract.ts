@@ -107,8 +107,10 @@ export interface StaffInfo {
   settingsPath: string
   /** The settings' one-sentence problem when the kiosk is out of service because of them. */
   settingsProblem: string | null
-  /** The BankID the kiosk uses; null when the settings are invalid. */
-  environment: 'simulator' | 'test' | 'production' | null
+  /** The BankID the kiosk uses; null when the settings are invalid. "custom": a gateway (product.md §9). */
+  environment: 'simulator' | 'test' | 'production' | 'custom' | null
+  /** The host (and port) of the RP API in use, never a path; null when there is none. */
+  endpoint: string | null
   /** The RP certificate (the simulator's own in simulator mode); notAfter is ISO 8601. */
   certificate: { subject: string; notAfter: string; daysLeft: number } | null
   uptimeSeconds: number
@@ -116,7 +118,7 @@ export interface StaffInfo {
   recentErrors: readonly { at: string; level: 'warn' | 'error'; event: string; reference: string | null }[]
   /** Today's logins per outcome. */
   counters: Readonly<Record<string, number>>
-  handoff: 'off' | 'hmac' | 'mtls'
+  handoff: 'off' | 'hmac' | 'mtls' | 'gateway'
 }
 
 export type ConnectivityResult =

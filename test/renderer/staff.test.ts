@@ -25,6 +25,7 @@ const INFO: StaffInfo = {
   settingsPath: '/etc/bankid-kiosk/settings.json',
   settingsProblem: null,
   environment: 'production',
+  endpoint: 'appapi2.bankid.com',
   certificate: { subject: 'CN=Testskolan RP, O=Kommunen', notAfter: '2027-03-01T00:00:00.000Z', daysLeft: 97 },
   uptimeSeconds: 2 * 3600 + 5 * 60 + 9,
   recentErrors: [

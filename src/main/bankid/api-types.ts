@@ -156,7 +156,17 @@ const hintCode = z.string().regex(/^[A-Za-z0-9_]{1,64}$/)
 export const collectResponseSchema = z.discriminatedUnion('status', [
   z.object({ orderRef: z.string().min(1), status: z.literal('pending'), hintCode: hintCode.optional() }),
   z.object({ orderRef: z.string().min(1), status: z.literal('failed'), hintCode }),
-  z.object({ orderRef: z.string().min(1), status: z.literal('complete'), completionData: completionDataSchema }),
+  z.object({
+    orderRef: z.string().min(1),
+    status: z.literal('complete'),
+    completionData: completionDataSchema,
+    /**
+     * Not BankID's: the municipality's gateway (product.md §9) adds what it got from the school's
+     * service when it handed the login off itself. Checked by the hand-off port, not here: a broken
+     * one fails the hand-off, not BankID's answer.
+     */
+    handoff: z.unknown().optional(),
+  }),
 ])
 export type CollectResponse = z.infer<typeof collectResponseSchema>
 

@@ -3,7 +3,13 @@ import { X509Certificate } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-export type BankIdEnvironment = 'simulator' | 'test' | 'production'
+/**
+ * `custom` is any RP API v6 endpoint the settings name with its own CA: in practice the
+ * municipality's BankID gateway (product.md §9), which holds the RP certificate instead of the kiosk.
+ */
+export type BankIdEnvironment = 'simulator' | 'test' | 'production' | 'custom'
+/** BankID's own services, whose URL and root CA are fixed. */
+export type PublicEnvironment = Exclude<BankIdEnvironment, 'simulator' | 'custom'>
 
 export interface PublicBankIdEnvironment {
   baseUrl: string
@@ -14,7 +20,7 @@ export interface PublicBankIdEnvironment {
 }
 
 /** Reference §1. The simulator's URL and CA are only known once it runs. */
-export const PUBLIC_ENVIRONMENTS: Record<Exclude<BankIdEnvironment, 'simulator'>, PublicBankIdEnvironment> = {
+export const PUBLIC_ENVIRONMENTS: Record<PublicEnvironment, PublicBankIdEnvironment> = {
   production: {
     baseUrl: 'https://appapi2.bankid.com/rp/v6.0/',
     caFile: 'bankid-ca/production.pem',
@@ -35,7 +41,7 @@ export const PUBLIC_ENVIRONMENTS: Record<Exclude<BankIdEnvironment, 'simulator'>
  */
 export async function loadBankIdRootCa(
   resourcesDir: string,
-  environment: Exclude<BankIdEnvironment, 'simulator'>,
+  environment: PublicEnvironment,
 ): Promise<string> {
   const { caFile, caSha256 } = PUBLIC_ENVIRONMENTS[environment]
   const path = join(resourcesDir, caFile)
@@ -45,4 +51,15 @@ export async function loadBankIdRootCa(
     throw new Error(`${path} is not BankID's ${environment} root CA (SHA-256 ${fingerprint}, expected ${caSha256})`)
   }
   return pem
+}
+
+/** Mobile BankID only: a QR can only be scanned by the app (reference §6, §10.9). */
+export const MOBILE_BANKID_POLICY: Record<PublicEnvironment, string> = {
+  production: '1.2.752.78.1.5',
+  test: '1.2.3.4.25',
+}
+
+/** The host (and port, when not 443) of an endpoint's URL, for staff and health reports: never a path or query. */
+export function endpointHost(baseUrl: string): string {
+  return URL.canParse(baseUrl) ? new URL(baseUrl).host : ''
 }

@@ -12,6 +12,8 @@ export const HANDOFF_PROTOCOL_VERSION = 1
 export interface HandoffCompletion {
   orderRef: string
   completionData: CompletionData
+  /** What the gateway answered for a login it handed off itself (handoff.auth "gateway"); unchecked. */
+  gatewayAnswer?: unknown
 }
 
 /** The request body. Field order is fixed here, and with it the bytes. */

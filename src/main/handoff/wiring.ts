@@ -6,6 +6,7 @@ import type { KioskSettings } from '../settings/schema'
 import type { HandoffPort } from '../session/kiosk-session'
 import type { HandoffLog } from './client'
 import { HandoffClient } from './client'
+import { gatewayHandoffPort } from './gateway-port'
 
 export interface HandoffWiring {
   port: HandoffPort
@@ -27,6 +28,13 @@ export function createHandoff(
   credentials: HandoffCredentials | null | undefined,
   log: HandoffLog,
 ): HandoffWiring | null {
+  if (settings.enabled && settings.auth === 'gateway') {
+    return {
+      port: gatewayHandoffPort({ allowedOrigins: settings.allowedOrigins, messageMs: settings.messageSeconds * 1000 }),
+      frameOrigins: settings.allowedOrigins,
+      close: () => undefined,
+    }
+  }
   if (!settings.enabled || settings.url === undefined || !credentials) return null
   const client = new HandoffClient({
     url: settings.url,

@@ -76,6 +76,7 @@ export class HealthMonitor {
   #activity: KioskActivity = 'idle'
   #outOfServiceReference: string | null = null
   #probe: { at: Date; outcome: ProbeOutcome } | null = null
+  #endpoint: string | null = null
   #probeFailuresInARow = 0
   #probing: Promise<void> | null = null
   #probeTimer: TimerHandle | null = null
@@ -98,6 +99,11 @@ export class HealthMonitor {
     if (this.#started || this.#stopped) return
     this.#started = true
     this.#scheduleProbe(this.#options.firstProbeMs ?? 5_000)
+  }
+
+  /** The RP API's host, once the connection is known (reported, never a path). */
+  setEndpoint(host: string): void {
+    this.#endpoint = host
   }
 
   /** The probe, once there is a BankID client to probe with; scheduled if the monitor has started. */
@@ -205,6 +211,7 @@ export class HealthMonitor {
       uptimeSeconds: (mono - this.#startedMono) / 1000,
       settings: options.settings,
       environment: options.environment,
+      endpoint: this.#endpoint,
       certificateNotAfter: options.certificateNotAfter,
       probe: this.#probe,
       probeFailuresInARow: this.#probeFailuresInARow,

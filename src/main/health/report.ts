@@ -59,6 +59,8 @@ export interface HealthFacts {
   settings: { ok: true } | { ok: false; key: string | null; problem: string }
   /** null when the settings are invalid (no BankID is used). */
   environment: BankIdEnvironment | null
+  /** The RP API's host (and port): BankID's, the simulator's or a gateway's; null when there is none. */
+  endpoint: string | null
   /** The RP certificate's expiry; null for the simulator or without settings. */
   certificateNotAfter: Date | null
   /** The last BankID probe, with when it finished; null before the first. */
@@ -87,6 +89,7 @@ export interface HealthReport {
   settings: { ok: boolean; key: string | null; problem: string | null }
   bankid: {
     environment: BankIdEnvironment | null
+    endpoint: string | null
     certificateDaysLeft: number | null
     reachable: boolean | null
     latencyMs: number | null
@@ -152,6 +155,7 @@ export function healthReport(facts: HealthFacts): HealthReport {
       : { ok: false, key: facts.settings.key, problem: shorten(facts.settings.problem) },
     bankid: {
       environment: facts.environment,
+      endpoint: facts.endpoint,
       certificateDaysLeft:
         facts.certificateNotAfter === null ? null : certificateDaysLeft(facts.certificateNotAfter, facts.now),
       reachable: probe === null ? null : probe.outcome.ok,

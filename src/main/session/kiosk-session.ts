@@ -9,7 +9,7 @@
 // completion is held only while it is being POSTed, and #endAttempt (success or handoff-failed, or
 // abandoned, which aborts the POST) drops it the moment the POST is over.
 import { randomUUID } from 'node:crypto'
-import type { CollectResponse, CompletionData } from '../bankid/api-types'
+import type { CollectResponse } from '../bankid/api-types'
 import type { BankIdClient, StartedOrder } from '../bankid/client'
 import { encodeUserVisibleData } from '../bankid/client'
 import type { BankIdFailure } from '../bankid/failure'
@@ -455,7 +455,10 @@ export class KioskSession {
           return this.#fail(attempt, 'unknown', undefined, 'C-PERSON-MISMATCH')
         }
         this.#log('info', 'order.complete', { attempt: attempt.id, orderRefHash: this.#deps.hashOrderRef(order.orderRef) })
-        if (this.#deps.handoff) return this.#handOff(attempt, this.#deps.handoff, order.orderRef, response.completionData)
+        if (this.#deps.handoff) {
+          const completion = { orderRef: order.orderRef, completionData: response.completionData }
+          return this.#handOff(attempt, this.#deps.handoff, 'handoff' in response ? { ...completion, gatewayAnswer: response.handoff } : completion)
+        }
         return this.#succeed(user.givenName)
       }
     }
@@ -504,13 +507,13 @@ export class KioskSession {
   }
 
   /** BankID said complete: the school's service is told, and the parent sees what it answers. */
-  #handOff(attempt: Attempt, handoff: HandoffPort, orderRef: string, completionData: CompletionData): void {
+  #handOff(attempt: Attempt, handoff: HandoffPort, completion: HandoffCompletion): void {
     this.#clearOrderTimers(attempt)
     this.#deps.scheduler.clearTimeout(attempt.limitTimer)
     attempt.limitTimer = null
-    attempt.completion = { orderRef, completionData }
+    attempt.completion = completion
     attempt.handingOff = new AbortController()
-    const givenName = completionData.user.givenName
+    const givenName = completion.completionData.user.givenName
     // Whoever finished in the app is standing here.
     this.#clearWarning()
     this.#show({ name: 'handing-off', givenName })

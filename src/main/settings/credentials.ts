@@ -45,18 +45,26 @@ const wrongPassphrase = (file: string) => problem(PASSPHRASE, `the passphrase is
 const missingPassphrase = (file: string) =>
   new SettingProblem(PASSPHRASE, `Setting "${PASSPHRASE}" is required: ${shownPath(file)} is protected by a passphrase.`)
 
+/** What the certificate is, for the sentences: the school's RP certificate, or a kiosk's own (gateway mode). */
+export type CertificatePurpose = 'rp' | 'kiosk'
+const PURPOSE_WORDS: Record<CertificatePurpose, { name: string; renew: string }> = {
+  rp: { name: 'the RP certificate', renew: 'order a new one from the bank before then' },
+  kiosk: { name: 'the kiosk certificate', renew: 'ask IT for a new one from the kiosk CA before then' },
+}
+
 export async function loadRpCredentials(
   files: CertificateFiles,
   passphraseSource: PassphraseSource | undefined,
   env: NodeJS.ProcessEnv,
   now: Date,
+  purpose: CertificatePurpose = 'rp',
 ): Promise<CredentialsResult> {
   try {
     const passphrase = passphraseSource === undefined ? undefined : await readPassphrase(passphraseSource, env)
     const loaded = 'pkcs12' in files ? await loadPkcs12(files.pkcs12, passphrase) : await loadPem(files, passphrase)
     const certificateKey = 'pkcs12' in files ? 'bankid.certificate.pkcs12' : 'bankid.certificate.cert'
     const certificateFile = 'pkcs12' in files ? files.pkcs12 : files.cert
-    const { certificate, warnings } = checkValidity(loaded.certificate, certificateKey, certificateFile, now)
+    const { certificate, warnings } = checkValidity(loaded.certificate, certificateKey, certificateFile, now, PURPOSE_WORDS[purpose])
     return { ok: true, credentials: loaded.credentials, certificate, warnings }
   } catch (error) {
     return settingProblemOf(error)
@@ -188,21 +196,22 @@ function checkValidity(
   key: string,
   file: string,
   now: Date,
+  words: { name: string; renew: string },
 ): { certificate: RpCertificateInfo; warnings: string[] } {
   const notBefore = new Date(certificate.validFrom)
   const notAfter = new Date(certificate.validTo)
   if (now.getTime() > notAfter.getTime()) {
-    throw problem(key, `the RP certificate in ${shownPath(file)} expired on ${day(notAfter)}`)
+    throw problem(key, `${words.name} in ${shownPath(file)} expired on ${day(notAfter)}`)
   }
   if (now.getTime() < notBefore.getTime()) {
-    throw problem(key, `the RP certificate in ${shownPath(file)} is not valid until ${day(notBefore)} (check the computer's clock)`)
+    throw problem(key, `${words.name} in ${shownPath(file)} is not valid until ${day(notBefore)} (check the computer's clock)`)
   }
   const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS)
   const warnings: string[] = []
   if (notAfter.getTime() - now.getTime() <= EXPIRY_WARNING_DAYS * DAY_MS) {
     const when = daysLeft === 0 ? 'today' : daysLeft === 1 ? 'in 1 day' : `in ${daysLeft} days`
     warnings.push(
-      `Setting "${key}": the RP certificate in ${shownPath(file)} expires on ${day(notAfter)} (${when}); order a new one from the bank before then.`,
+      `Setting "${key}": ${words.name} in ${shownPath(file)} expires on ${day(notAfter)} (${when}); ${words.renew}.`,
     )
   }
   const subject = certificate.subject.split('\n').join(', ')

@@ -2,7 +2,7 @@
 // certificate: the shared secret (HMAC) or the client certificate (mutual TLS), and the CA the
 // school's service chains to. Each failure is one sentence naming the key; a secret or passphrase
 // is never put into any message, and the secret is wrapped so that it cannot be logged by mistake.
-import { X509Certificate } from 'node:crypto'
+import type { X509Certificate } from 'node:crypto'
 import { PassThrough } from 'node:stream'
 import { TLSSocket, createSecureContext } from 'node:tls'
 import { inspect } from 'node:util'
@@ -14,6 +14,7 @@ import { HANDOFF_SECRET_MIN_BYTES } from './schema'
 import {
   SettingProblem,
   pkcs12Asn1,
+  readCaFile,
   readSecretText,
   readSettingFile,
   secretSourceName,
@@ -69,10 +70,11 @@ export async function loadHandoffCredentials(
   env: NodeJS.ProcessEnv,
   now: Date,
 ): Promise<HandoffCredentialsResult> {
-  if (!settings.enabled) return { ok: true, credentials: null, warnings: [] }
+  // The gateway hands off with its own credentials: the kiosk reads none.
+  if (!settings.enabled || settings.auth === 'gateway') return { ok: true, credentials: null, warnings: [] }
   try {
     const warnings: string[] = []
-    const caPem = settings.ca === undefined ? null : await readCa(settings.ca)
+    const caPem = settings.ca === undefined ? null : await readCaFile('handoff.ca', settings.ca)
     let auth: HandoffAuthMaterial
     if (settings.auth === 'hmac') {
       if (settings.secret === undefined) throw problem('handoff.secret', 'is required')
@@ -100,26 +102,6 @@ async function readSecret(source: PassphraseSource, env: NodeJS.ProcessEnv): Pro
     )
   }
   return new SecretBytes(bytes)
-}
-
-async function readCa(file: string): Promise<string> {
-  const key = 'handoff.ca'
-  const pem = (await readSettingFile(key, file)).toString('utf8')
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
-  if (blocks.length === 0) throw problem(key, `the file ${shownPath(file)} is not a PEM certificate`)
-  for (const block of blocks) {
-    try {
-      new X509Certificate(block)
-    } catch {
-      throw problem(key, `the file ${shownPath(file)} holds a certificate that cannot be read`)
-    }
-  }
-  try {
-    createSecureContext({ ca: pem })
-  } catch (error) {
-    throw problem(key, `${shownPath(file)} cannot be used for TLS (${(error as Error).message})`)
-  }
-  return pem
 }
 
 async function readClientCertificate(

@@ -8,6 +8,7 @@ import type { RpCredentials } from '../bankid/transport'
 import { loadHeartbeatCredentials } from '../health/heartbeat-credentials'
 import { loadRpCredentials } from './credentials'
 import { loadHandoffCredentials } from './handoff-credentials'
+import { readCaFile, settingProblemOf } from './secret-files'
 import type { HandoffCredentials } from './handoff-credentials'
 import type { RpCertificateInfo } from './credentials'
 import { SETTINGS_ENV, SETTINGS_OPTION, settingsLocation } from './location'
@@ -33,6 +34,8 @@ export type SettingsResult =
       warnings: string[]
       /** What the hand-off authenticates with, proven at start; null (or absent) when the hand-off is off. */
       handoff?: HandoffCredentials | null
+      /** For "custom": the PEM of bankid.ca, the endpoint's only trust anchor; null (or absent) otherwise. */
+      endpointCaPem?: string | null
     }
   | {
       ok: false
@@ -97,7 +100,17 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
       handoff: handoff.credentials,
     }
   }
-  const loaded = await loadRpCredentials(files, passphrase, options.env, options.now)
+  let endpointCaPem: string | null = null
+  if (environment === 'custom' && settings.bankid.ca !== undefined) {
+    try {
+      endpointCaPem = await readCaFile('bankid.ca', settings.bankid.ca, { requireCa: { now: options.now } })
+    } catch (error) {
+      const problem = settingProblemOf(error)
+      return fail(problem.problem, problem.key)
+    }
+  }
+  const purpose = environment === 'custom' ? 'kiosk' : 'rp'
+  const loaded = await loadRpCredentials(files, passphrase, options.env, options.now, purpose)
   if (!loaded.ok) return fail(loaded.problem, loaded.key)
   return {
     ok: true,
@@ -108,6 +121,7 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
     certificate: loaded.certificate,
     warnings: [...loaded.warnings, ...handoff.warnings],
     handoff: handoff.credentials,
+    endpointCaPem,
   }
 }
 
@@ -224,11 +238,12 @@ function parserMessage(error: unknown, text: string): string {
 
 /** Relative paths are relative to the settings file, so a folder of settings and certificates can be moved whole. */
 function resolvePaths(settings: KioskSettings, resolve: (relative: string) => string): KioskSettings {
-  const { certificate, passphrase } = settings.bankid
+  const { certificate, passphrase, ca } = settings.bankid
   return {
     ...settings,
     bankid: {
       ...settings.bankid,
+      ...(ca === undefined ? {} : { ca: resolve(ca) }),
       ...(certificate === undefined
         ? {}
         : {

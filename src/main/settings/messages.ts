@@ -16,6 +16,7 @@ const SECRET_PATHS: readonly (readonly string[])[] = [
   // A shared secret, and an address that may hold a password.
   ['health', 'heartbeat', 'secret'],
   ['health', 'heartbeat', 'url'],
+  ['bankid', 'url'],
   // The hand-off's shared secret and client-certificate passphrase (a misplaced secret written inline).
   ['handoff', 'secret'],
   ['handoff', 'passphrase'],

@@ -15,7 +15,7 @@ import { canonicalOrigin, isHttpsOrigin } from '../handoff/origins'
 import { parsePinHash } from '../staff/pin-hash'
 import { echo } from './messages'
 
-export const ENVIRONMENTS = ['simulator', 'test', 'production'] as const satisfies readonly BankIdEnvironment[]
+export const ENVIRONMENTS = ['simulator', 'test', 'production', 'custom'] as const satisfies readonly BankIdEnvironment[]
 export const FLOW_MODES = ['personnummer', 'qr'] as const satisfies readonly FlowMode[]
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const
 
@@ -188,6 +188,18 @@ const intentText = text(1, 1000).refine((value) => Buffer.byteLength(value, 'utf
   error: `is too long for BankID: at most ${INTENT_TEXT_MAX_BYTES} bytes as UTF-8 (å, ä, ö and other non-ASCII letters count as 2 or more)`,
 })
 
+const endpointUrl = (() => {
+  const error = 'must be an https:// address without a user name, password, query or fragment'
+  return z
+    .string({ error })
+    .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', { error })
+    .refine((value) => {
+      if (!URL.canParse(value)) return true
+      const url = new URL(value)
+      return url.username === '' && url.password === '' && url.search === '' && url.hash === ''
+    }, { error })
+})()
+
 const bankid = section({
   environment: oneOf(ENVIRONMENTS)
     .default('simulator')
@@ -196,14 +208,34 @@ const bankid = section({
         'Which BankID the kiosk logs parents in with. `"simulator"` is a practice BankID built into the kiosk: it ' +
         'needs no agreement and no certificate, and is for trying the kiosk out. `"test"` is BankID\'s test service, ' +
         'for checking your RP certificate with test BankIDs before going live. `"production"` is the real BankID, ' +
-        'once the school has its BankID agreement and RP certificate from the bank.',
+        'once the school has its BankID agreement and RP certificate from the bank. `"custom"` is any other service ' +
+        'that speaks BankID\'s RP API v6, named by `bankid.url` and `bankid.ca`: in practice the municipality\'s ' +
+        'BankID gateway, which holds the RP certificate so that the kiosk needs only its own kiosk certificate ' +
+        '(see the deployment guide, "Many terminals").',
+    }),
+  url: endpointUrl.optional().meta({
+    description:
+      'For `"custom"` only: the `https://` address of the RP API v6 endpoint, ending in the API\'s path, as the ' +
+      'gateway prints it at start. The kiosk adds `auth`, `collect` and `cancel` to it.',
+    examples: ['https://bankid-gateway.example-kommun.se:8443/rp/v6.0/'],
+  }),
+  ca: filePath('file')
+    .optional()
+    .meta({
+      description:
+        'For `"custom"` only: the certificate of the CA that issued the endpoint\'s server certificate, as a PEM file ' +
+        '(for the gateway, the "gateway CA"). It is the only CA the kiosk trusts for that connection, exactly as ' +
+        'BankID\'s own root CA is for `"test"` and `"production"`; the computer\'s usual CAs are not trusted.',
+      examples: ['gateway-ca.pem'],
     }),
   certificate: certificate.optional().meta({
     description:
       'The RP certificate that the bank issues with the school\'s BankID agreement; the kiosk uses it to prove to ' +
       'BankID that it acts for the school. Name either the PKCS#12 file the bank gave you (`pkcs12`), or a PEM ' +
       'certificate and key (`cert` and `key`) if you have converted it. At start the kiosk opens it and stays out of ' +
-      'service if a file is missing, the passphrase is wrong or the certificate has expired.',
+      'service if a file is missing, the passphrase is wrong or the certificate has expired. For `"custom"` it is ' +
+      'the kiosk\'s own certificate instead, issued by the municipality\'s kiosk CA (the gateway\'s ' +
+      '`issue-kiosk-certificate` command makes one), so the kiosk holds no organisation secret at all.',
     examples: [{ pkcs12: 'rp-certificate.p12' }],
   }),
   passphrase: passphrase.optional().meta({
@@ -237,6 +269,17 @@ const bankid = section({
 }).superRefine((settings, ctx) => {
   // A certificate the kiosk would silently ignore, or one it lacks, both mean "not what the admin meant".
   const environment = `when "bankid.environment" is "${settings.environment}"`
+  for (const key of ['url', 'ca'] as const) {
+    if (settings.environment === 'custom' && settings[key] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `is required ${environment}` })
+    } else if (settings.environment !== 'custom' && settings[key] !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `must not be set ${environment} (only "custom" names its own endpoint; BankID's own are built in)`,
+      })
+    }
+  }
   if (settings.environment === 'simulator') {
     for (const key of ['certificate', 'passphrase'] as const) {
       if (settings[key] !== undefined) {
@@ -464,7 +507,7 @@ const updates = section({
 
 // ---- handoff (product.md §5) ----
 
-export const HANDOFF_AUTH = ['hmac', 'mtls'] as const
+export const HANDOFF_AUTH = ['hmac', 'mtls', 'gateway'] as const
 export type HandoffAuth = (typeof HANDOFF_AUTH)[number]
 /** The shortest shared secret accepted, in bytes: as long as the HMAC-SHA256 it keys. */
 export const HANDOFF_SECRET_MIN_BYTES = 32
@@ -531,7 +574,10 @@ const handoff = section({
         'How the service knows a hand-off really comes from this kiosk. `"hmac"`: each request is signed with a ' +
         'secret shared with the service (`handoff.secret`), with a timestamp and a one-time nonce so that a copied ' +
         'request cannot be sent again. `"mtls"`: the kiosk presents a client certificate (`handoff.certificate`) that ' +
-        'the service checks in the TLS handshake.',
+        'the service checks in the TLS handshake. `"gateway"`: the municipality\'s BankID gateway hands the login ' +
+        'off itself, signed with its own key, and tells the kiosk only what to show; the kiosk then holds no hand-off ' +
+        'secret at all (`bankid.environment` must be `"custom"`, and `handoff.url`, `secret` and `certificate` are ' +
+        'not set).',
     }),
   secret: secretSource(
     HANDOFF_SECRET_SHAPES,
@@ -632,13 +678,21 @@ const handoff = section({
 })
   .superRefine((settings, ctx) => {
     const auth = `when "handoff.auth" is "${settings.auth}"`
-    const unused = settings.auth === 'hmac' ? (['certificate', 'passphrase'] as const) : (['secret'] as const)
+    const unused =
+      settings.auth === 'hmac'
+        ? (['certificate', 'passphrase'] as const)
+        : settings.auth === 'mtls'
+          ? (['secret'] as const)
+          : (['url', 'secret', 'certificate', 'passphrase', 'ca'] as const)
     for (const key of unused) {
-      if (settings[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `must not be set ${auth}` })
+      const why = settings.auth === 'gateway' ? ' (the gateway delivers the login)' : ''
+      if (settings[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `must not be set ${auth}${why}` })
     }
     if (!settings.enabled) return
     const when = 'when "handoff.enabled" is true'
-    if (settings.url === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: `is required ${when}` })
+    if (settings.url === undefined && settings.auth !== 'gateway') {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `is required ${when}` })
+    }
     if (settings.auth === 'hmac' && settings.secret === undefined) {
       ctx.addIssue({ code: 'custom', path: ['secret'], message: `is required ${when} and "handoff.auth" is "hmac"` })
     }
@@ -809,7 +863,16 @@ export const settingsSchema = z.strictObject(
     health: health.prefault({}),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : SECTION_PHRASE) },
-)
+).superRefine((settings, ctx) => {
+  // Only a gateway can hand a login off for the kiosk; BankID itself never does.
+  if (settings.handoff.auth === 'gateway' && settings.bankid.environment !== 'custom') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['handoff', 'auth'],
+      message: `can be "gateway" only when "bankid.environment" is "custom", not "${settings.bankid.environment}"`,
+    })
+  }
+})
 
 export type KioskSettings = z.output<typeof settingsSchema>
 

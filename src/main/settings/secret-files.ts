@@ -1,7 +1,9 @@
 // What the credential readers (RP certificate, hand-off, heartbeat) share: a failure that is one
 // sentence naming the key, reading a file a setting points at, and reading a secret's text from a
 // file or an environment variable. A secret is never put into any message.
+import { X509Certificate } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { createSecureContext } from 'node:tls'
 import forge from 'node-forge'
 import { shownName, shownPath } from './messages'
 import type { SettingsProblem } from './messages'
@@ -72,4 +74,47 @@ export function pkcs12Asn1(key: string, file: string, pfx: Buffer): forge.asn1.A
   } catch {
     throw notPkcs12(key, file)
   }
+}
+
+export interface CaFileOptions {
+  /** Refuse a certificate that is not a CA's (a server's own certificate given by mistake) or has expired. */
+  requireCa?: { now: Date }
+}
+
+/**
+ * A PEM file of one or more CA certificates for the setting `key`, proven usable as a TLS trust
+ * store. With requireCa, each must be a CA certificate valid today: pinning a server's own
+ * certificate instead would break at its next renewal, which is exactly what BankID warns against.
+ */
+export async function readCaFile(key: string, file: string, options: CaFileOptions = {}): Promise<string> {
+  const pem = (await readSettingFile(key, file)).toString('utf8')
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+  if (blocks.length === 0) throw settingProblem(key, `the file ${shownPath(file)} is not a PEM certificate`)
+  for (const block of blocks) {
+    let certificate: X509Certificate
+    try {
+      certificate = new X509Certificate(block)
+    } catch {
+      throw settingProblem(key, `the file ${shownPath(file)} holds a certificate that cannot be read`)
+    }
+    if (options.requireCa) {
+      const subject = certificate.subject.split('\n').join(', ')
+      if (!certificate.ca) {
+        throw settingProblem(
+          key,
+          `the certificate in ${shownPath(file)} (${subject}) is not a CA certificate; name the CA that issued the server's certificate`,
+        )
+      }
+      const day = new Date(certificate.validTo).toISOString().slice(0, 10)
+      if (options.requireCa.now.getTime() > new Date(certificate.validTo).getTime()) {
+        throw settingProblem(key, `the CA certificate in ${shownPath(file)} (${subject}) expired on ${day}`)
+      }
+    }
+  }
+  try {
+    createSecureContext({ ca: pem })
+  } catch (error) {
+    throw settingProblem(key, `${shownPath(file)} cannot be used for TLS (${(error as Error).message})`)
+  }
+  return pem
 }

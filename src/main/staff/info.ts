@@ -22,6 +22,8 @@ export interface StaffInfoSources {
   settings: SettingsResult
   /** The RP certificate in use (the simulator's own in simulator mode), or null if none. */
   certificate: CertificateSummary | null
+  /** The RP API's host (never its path); null when there is none. */
+  endpoint: string | null
   /** Monotonic: uptime is measured from `startedAt` on this clock. */
   clock: Clock
   startedAt: number
@@ -39,6 +41,7 @@ export function collectStaffInfo(sources: StaffInfoSources): StaffInfo {
     settingsPath: settings.path,
     settingsProblem: settings.ok ? null : settings.problem,
     environment: settings.ok ? settings.settings.bankid.environment : null,
+    endpoint: sources.endpoint,
     certificate: certificate
       ? {
           subject: certificate.subject,

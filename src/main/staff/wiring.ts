@@ -34,6 +34,8 @@ export interface StaffWiring {
   recentErrors: RecentErrors
   counters: OutcomeCounters | null
   certificate: CertificateSummary | null
+  /** The host of the RP API in use (BankID's, the simulator's or a gateway's); null when there is none. */
+  endpoint?: string | null
   /** The BankID client for the connectivity test; null when there is none (invalid settings). */
   bankId: Pick<BankIdClient, 'collect'> | null
   requestTimeoutMs: number
@@ -57,6 +59,7 @@ export function withStaffDesk(wiring: StaffWiring): StaffDesk {
         version: wiring.version,
         settings: wiring.settings,
         certificate: wiring.certificate,
+        endpoint: wiring.endpoint ?? null,
         clock: wiring.scheduler,
         startedAt,
         now: wiring.now,

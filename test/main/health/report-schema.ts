@@ -39,7 +39,8 @@ export const healthReportSchema = z.strictObject({
     problem: z.string().max(200).nullable(),
   }),
   bankid: z.strictObject({
-    environment: z.enum(['simulator', 'test', 'production']).nullable(),
+    environment: z.enum(['simulator', 'test', 'production', 'custom']).nullable(),
+    endpoint: z.string().min(1).max(300).nullable(),
     certificateDaysLeft: z.number().int().nullable(),
     reachable: z.boolean().nullable(),
     latencyMs: count.nullable(),

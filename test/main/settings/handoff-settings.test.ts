@@ -48,7 +48,7 @@ describe('the schema', () => {
     [{ auth: 'mtls', secret: { env: 'S' } }, 'Setting "handoff.secret" must not be set when "handoff.auth" is "mtls".'],
     [{ certificate: { pkcs12: 'c.p12' } }, 'Setting "handoff.certificate" must not be set when "handoff.auth" is "hmac".'],
     [{ url: 'http://portal.example-skola.se/' }, 'Setting "handoff.url" must be an https:// address without a user name or password.'],
-    [{ auth: 'oauth' }, 'Setting "handoff.auth" must be one of "hmac" or "mtls" (it is "oauth").'],
+    [{ auth: 'oauth' }, 'Setting "handoff.auth" must be one of "hmac", "mtls" or "gateway" (it is "oauth").'],
     [{ timeoutSeconds: 60 }, 'Setting "handoff.timeoutSeconds" must be a whole number from 1 to 30 (it is 60).'],
     [{ messageSeconds: 2 }, 'Setting "handoff.messageSeconds" must be a whole number from 5 to 120 (it is 2).'],
     [

@@ -367,7 +367,7 @@ const BROKEN: BrokenRow[] = [
     name: 'a bad environment',
     settings: { bankid: { environment: 'prod' } },
     key: 'bankid.environment',
-    problem: () => 'Setting "bankid.environment" must be one of "simulator", "test" or "production" (it is "prod").',
+    problem: () => 'Setting "bankid.environment" must be one of "simulator", "test", "production" or "custom" (it is "prod").',
   },
   {
     name: 'a bad flow mode',

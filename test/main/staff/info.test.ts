@@ -42,6 +42,7 @@ describe('collectStaffInfo', () => {
       version: '1.0.0',
       settings,
       certificate: { subject: 'CN=RP', notAfter: new Date(NOW.getTime() + 10.5 * 86_400_000) },
+      endpoint: 'gateway.example-kommun.se:8443',
       clock,
       startedAt,
       now: () => NOW,
@@ -53,6 +54,7 @@ describe('collectStaffInfo', () => {
       settingsPath: '/etc/bankid-kiosk/settings.json',
       settingsProblem: null,
       environment: 'simulator',
+      endpoint: 'gateway.example-kommun.se:8443',
       certificate: { subject: 'CN=RP', notAfter: new Date(NOW.getTime() + 10.5 * 86_400_000).toISOString(), daysLeft: 10 },
       uptimeSeconds: 3725,
       recentErrors: [{ at: NOW.toISOString(), level: 'warn', event: 'bankid.failure', reference: null }],
@@ -66,13 +68,14 @@ describe('collectStaffInfo', () => {
       version: '1.0.0',
       settings: { ok: false, path: '/x/settings.json', problem: 'Setting "x" is not a known setting.', key: 'x' },
       certificate: null,
+      endpoint: null,
       clock: new ManualClock(),
       startedAt: 1_000_000,
       now: () => NOW,
       recentErrors: new RecentErrors(),
       counters: null,
     })
-    expect(info).toMatchObject({ settingsProblem: 'Setting "x" is not a known setting.', environment: null, counters: {}, handoff: 'off' })
+    expect(info).toMatchObject({ settingsProblem: 'Setting "x" is not a known setting.', environment: null, endpoint: null, counters: {}, handoff: 'off' })
   })
 })
 

@@ -63,6 +63,7 @@ const INFO: StaffInfo = {
   settingsPath: '/etc/bankid-kiosk/settings.json',
   settingsProblem: null,
   environment: 'simulator',
+  endpoint: '127.0.0.1:7443',
   certificate: null,
   uptimeSeconds: 42,
   recentErrors: [],
