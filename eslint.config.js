@@ -9,7 +9,8 @@ import tseslint from 'typescript-eslint'
  * - the renderer: browser code, Svelte and src/shared (never main, preload, electron or Node);
  * - the preload: electron (its sandboxed subset) and src/shared;
  * - main: Node, electron and src/shared (never the renderer or preload);
- * - shared: nothing process-specific at all.
+ * - shared: nothing process-specific at all;
+ * - the gateway (a server): Node and main's Electron-free modules, never Electron or the kiosk shell.
  */
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'tls', 'child_process', 'url']
 const restrict = (groups, message) => ({
@@ -57,7 +58,15 @@ export default tseslint.config(
   },
   {
     files: ['src/main/**/*'],
-    rules: restrict(['**/renderer/**', '**/preload/**'], 'Main may not import renderer or preload code.'),
+    rules: restrict(['**/renderer/**', '**/preload/**', '**/gateway/**'], 'Main may not import renderer, preload or gateway code.'),
+  },
+  {
+    // The gateway is a server: it shares main's Electron-free modules, never Electron or the kiosk's shell.
+    files: ['src/gateway/**/*'],
+    rules: restrict(
+      ['**/renderer/**', '**/preload/**', 'electron', 'electron-store', 'electron-updater', '**/main/shell/**', '**/main/index', '**/main/runtime'],
+      'The gateway runs without Electron: it may import only Node and main\'s Electron-free modules.',
+    ),
   },
   {
     files: ['src/shared/**/*'],

@@ -19,6 +19,10 @@ describe('imports across process boundaries', () => {
     ['src/main/index.ts', "import App from '../renderer/src/App.svelte'\nexport const x = App"],
     ['src/shared/contract.ts', "import { app } from 'electron'\nexport const x = app"],
     ['src/shared/contract.ts', "import { createHash } from 'node:crypto'\nexport const x = createHash"],
+    ['src/gateway/gateway.ts', "import { app } from 'electron'\nexport const x = app"],
+    ['src/gateway/gateway.ts', "import { startRuntime } from '../main/runtime'\nexport const x = startRuntime"],
+    ['src/gateway/gateway.ts', "import { hardenWindow } from '../main/shell/harden'\nexport const x = hardenWindow"],
+    ['src/main/runtime.ts', "import { startGateway } from '../gateway/gateway'\nexport const x = startGateway"],
   ])('%s may not: %s', async (filePath, code) => {
     expect(await boundaryErrors(filePath, code)).toHaveLength(1)
   })
@@ -28,6 +32,7 @@ describe('imports across process boundaries', () => {
     ['src/preload/index.ts', "import { contextBridge } from 'electron'\nexport const x = contextBridge"],
     ['src/main/index.ts', "import { readFileSync } from 'node:fs'\nexport const x = readFileSync"],
     ['src/main/index.ts', "import { parsePersonnummer } from '../shared/personnummer'\nexport const x = parsePersonnummer"],
+    ['src/gateway/gateway.ts', "import { BankIdClient } from '../main/bankid/client'\nexport const x = BankIdClient"],
   ])('%s may: %s', async (filePath, code) => {
     expect(await boundaryErrors(filePath, code)).toEqual([])
   })

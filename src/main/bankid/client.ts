@@ -31,6 +31,8 @@ export interface BankIdClientOptions {
   maintenanceRetry?: MaintenanceRetryPolicy
   /** Waits between retries; resolves false if the signal aborted the wait. Injected by tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<boolean>
+  /** How many ended orders are remembered (and never collected again); the gateway serves many kiosks. */
+  finishedOrdersRemembered?: number
 }
 
 export interface CallOptions {
@@ -76,6 +78,7 @@ export class BankIdClient {
   readonly #retry: MaintenanceRetryPolicy
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<boolean>
   readonly #finishedOrders = new Set<string>()
+  readonly #finishedOrdersRemembered: number
 
   constructor(options: BankIdClientOptions) {
     this.#transport = options.transport
@@ -83,6 +86,7 @@ export class BankIdClient {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.#retry = options.maintenanceRetry ?? DEFAULT_MAINTENANCE_RETRY
     this.#sleep = options.sleep ?? sleepWithSignal
+    this.#finishedOrdersRemembered = options.finishedOrdersRemembered ?? FINISHED_ORDERS_REMEMBERED
   }
 
   auth(request: AuthRequest, options: CallOptions = {}): Promise<Result<StartedOrder>> {
@@ -182,7 +186,7 @@ export class BankIdClient {
 
   #rememberFinished(orderRef: string): void {
     this.#finishedOrders.add(orderRef)
-    if (this.#finishedOrders.size > FINISHED_ORDERS_REMEMBERED) {
+    if (this.#finishedOrders.size > this.#finishedOrdersRemembered) {
       const oldest = this.#finishedOrders.values().next().value
       if (oldest !== undefined) this.#finishedOrders.delete(oldest)
     }

@@ -18,6 +18,8 @@ export interface TransportOptions {
   credentials: RpCredentials
   /** Largest response body accepted; a completion with signature and OCSP is ~20 kB. */
   maxResponseBytes?: number
+  /** Parallel connections: a kiosk needs a few; the gateway, calling for many kiosks, more. */
+  maxSockets?: number
 }
 
 export interface RawResponse {
@@ -43,7 +45,7 @@ export function createHttpsTransport(options: TransportOptions): BankIdTransport
   const credentials = options.credentials
   const agent = new Agent({
     keepAlive: true,
-    maxSockets: 4,
+    maxSockets: options.maxSockets ?? 4,
     ca: options.caPem,
     ...(credentials.kind === 'pkcs12' ? { pfx: credentials.pfx } : { cert: credentials.cert, key: credentials.key }),
     ...(credentials.passphrase === undefined ? {} : { passphrase: credentials.passphrase }),

@@ -90,10 +90,18 @@ export class HandoffClient {
   }
 
   /** POSTs the login and reads the service's answer. Never throws; aborting gives HO-ABORTED. */
-  async deliver(completion: HandoffCompletion, options: { signal?: AbortSignal } = {}): Promise<HandoffResult> {
+  /**
+   * The gateway delivers for many kiosks: it names the kiosk per login, and gives a nonce derived
+   * from the order so that whichever instance delivers, the service sees one login once.
+   */
+  async deliver(
+    completion: HandoffCompletion,
+    options: { signal?: AbortSignal; kioskId?: string; nonce?: string } = {},
+  ): Promise<HandoffResult> {
     const now = this.#options.now ?? (() => new Date())
-    const nonce = (this.#options.nonce ?? newNonce)()
-    const payload = buildPayload(completion, { kioskId: this.#options.kioskId, completedAt: now(), nonce })
+    const nonce = options.nonce ?? (this.#options.nonce ?? newNonce)()
+    const kioskId = options.kioskId ?? this.#options.kioskId
+    const payload = buildPayload(completion, { kioskId, completedAt: now(), nonce })
     // Serialized once: the same bytes on every try. Local to this call: nothing keeps it afterwards.
     const body = Buffer.from(JSON.stringify(payload), 'utf8')
     const delays = this.#options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS

@@ -40,14 +40,20 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 const problem = settingProblem
 
-const PASSPHRASE = 'bankid.passphrase'
-const wrongPassphrase = (file: string) => problem(PASSPHRASE, `the passphrase is wrong for ${shownPath(file)}`)
-const missingPassphrase = (file: string) =>
-  new SettingProblem(PASSPHRASE, `Setting "${PASSPHRASE}" is required: ${shownPath(file)} is protected by a passphrase.`)
+/** The settings section that names the files: "bankid" (certificate, passphrase), or the gateway's "server". */
+export type CertificateSection = 'bankid' | 'server'
+const wrongPassphrase = (section: CertificateSection, file: string) =>
+  problem(`${section}.passphrase`, `the passphrase is wrong for ${shownPath(file)}`)
+const missingPassphrase = (section: CertificateSection, file: string) =>
+  new SettingProblem(
+    `${section}.passphrase`,
+    `Setting "${section}.passphrase" is required: ${shownPath(file)} is protected by a passphrase.`,
+  )
 
 /** What the certificate is, for the sentences: the school's RP certificate, or a kiosk's own (gateway mode). */
-export type CertificatePurpose = 'rp' | 'kiosk'
+export type CertificatePurpose = 'rp' | 'kiosk' | 'server'
 const PURPOSE_WORDS: Record<CertificatePurpose, { name: string; renew: string }> = {
+  server: { name: 'the server certificate', renew: 'renew it before then' },
   rp: { name: 'the RP certificate', renew: 'order a new one from the bank before then' },
   kiosk: { name: 'the kiosk certificate', renew: 'ask IT for a new one from the kiosk CA before then' },
 }
@@ -58,11 +64,14 @@ export async function loadRpCredentials(
   env: NodeJS.ProcessEnv,
   now: Date,
   purpose: CertificatePurpose = 'rp',
+  section: CertificateSection = 'bankid',
 ): Promise<CredentialsResult> {
   try {
-    const passphrase = passphraseSource === undefined ? undefined : await readPassphrase(passphraseSource, env)
-    const loaded = 'pkcs12' in files ? await loadPkcs12(files.pkcs12, passphrase) : await loadPem(files, passphrase)
-    const certificateKey = 'pkcs12' in files ? 'bankid.certificate.pkcs12' : 'bankid.certificate.cert'
+    const passphrase =
+      passphraseSource === undefined ? undefined : await readSecretText(`${section}.passphrase`, passphraseSource, env)
+    const loaded =
+      'pkcs12' in files ? await loadPkcs12(section, files.pkcs12, passphrase) : await loadPem(section, files, passphrase)
+    const certificateKey = 'pkcs12' in files ? `${section}.certificate.pkcs12` : `${section}.certificate.cert`
     const certificateFile = 'pkcs12' in files ? files.pkcs12 : files.cert
     const { certificate, warnings } = checkValidity(loaded.certificate, certificateKey, certificateFile, now, PURPOSE_WORDS[purpose])
     return { ok: true, credentials: loaded.credentials, certificate, warnings }
@@ -73,8 +82,6 @@ export async function loadRpCredentials(
 
 // ---- files and passphrase ----
 
-const readPassphrase = (source: PassphraseSource, env: NodeJS.ProcessEnv): Promise<string> =>
-  readSecretText(PASSPHRASE, source, env)
 
 // ---- PKCS#12 ----
 
@@ -83,11 +90,11 @@ interface Loaded {
   certificate: X509Certificate
 }
 
-async function loadPkcs12(file: string, passphrase: string | undefined): Promise<Loaded> {
-  const key = 'bankid.certificate.pkcs12'
+async function loadPkcs12(section: CertificateSection, file: string, passphrase: string | undefined): Promise<Loaded> {
+  const key = `${section}.certificate.pkcs12`
   const pfx = await readSettingFile(key, file)
   if (pfx.subarray(0, 64).toString('latin1').includes('-----BEGIN')) {
-    throw problem(key, `${shownPath(file)} is a PEM file, not PKCS#12 (for PEM files set "bankid.certificate.cert" and "key")`)
+    throw problem(key, `${shownPath(file)} is a PEM file, not PKCS#12 (for PEM files set "${section}.certificate.cert" and "key")`)
   }
   const asn1 = pkcs12Asn1(key, file, pfx)
   // node-forge, not OpenSSL, judges the passphrase: its MAC check (over the passphrase as UTF-16,
@@ -98,7 +105,7 @@ async function loadPkcs12(file: string, passphrase: string | undefined): Promise
     forge.pkcs12.pkcs12FromAsn1(asn1, passphrase ?? '')
   } catch (error) {
     if (/MAC could not be verified/.test((error as Error).message)) {
-      throw passphrase === undefined ? missingPassphrase(file) : wrongPassphrase(file)
+      throw passphrase === undefined ? missingPassphrase(section, file) : wrongPassphrase(section, file)
     }
     // Past the MAC, forge may still fail to decrypt what TLS can: it feeds PBES2 (OpenSSL 3's
     // default) the passphrase as Latin-1 where OpenSSL feeds UTF-8, so "å" breaks only forge.
@@ -132,9 +139,13 @@ function presentedCertificate(secureContext: SecureContext): X509Certificate | u
 
 // ---- PEM ----
 
-async function loadPem(files: { cert: string; key: string }, passphrase: string | undefined): Promise<Loaded> {
-  const certKey = 'bankid.certificate.cert'
-  const keyKey = 'bankid.certificate.key'
+async function loadPem(
+  section: CertificateSection,
+  files: { cert: string; key: string },
+  passphrase: string | undefined,
+): Promise<Loaded> {
+  const certKey = `${section}.certificate.cert`
+  const keyKey = `${section}.certificate.key`
   const certPem = await readSettingFile(certKey, files.cert)
   const keyPem = await readSettingFile(keyKey, files.key)
 
@@ -150,11 +161,11 @@ async function loadPem(files: { cert: string; key: string }, passphrase: string 
   try {
     privateKey = createPrivateKey({ key: keyPem, format: 'pem', ...(passphrase === undefined ? {} : { passphrase }) })
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE') throw missingPassphrase(files.key)
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE') throw missingPassphrase(section, files.key)
     // A wrong passphrase usually fails the padding check, but 1 time in 256 it decrypts to garbage
     // that fails to parse instead: for an encrypted key, any failure means the passphrase.
     const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(keyPem.toString('latin1'))
-    if (encrypted) throw passphrase === undefined ? missingPassphrase(files.key) : wrongPassphrase(files.key)
+    if (encrypted) throw passphrase === undefined ? missingPassphrase(section, files.key) : wrongPassphrase(section, files.key)
     throw problem(keyKey, `the file ${shownPath(files.key)} is not a PEM private key`)
   }
   if (!certificate.checkPrivateKey(privateKey)) {

@@ -126,7 +126,7 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
 }
 
 /** Every sentence one printable line of bounded length, whatever the file or its path held. */
-function finished(problem: string): string {
+export function finished(problem: string): string {
   const line = printable(problem)
   return line.length <= MAX_SENTENCE ? line : `${line.slice(0, MAX_SENTENCE - 1)}…`
 }
@@ -142,9 +142,9 @@ export function checkSettings(value: unknown): { ok: true; settings: KioskSettin
 
 // ---- reading ----
 
-type Read = { kind: 'text'; text: string } | { kind: 'absent' } | { kind: 'problem'; problem: string }
+export type Read = { kind: 'text'; text: string } | { kind: 'absent' } | { kind: 'problem'; problem: string }
 
-async function readSettingsFile(file: string, location: SettingsLocation): Promise<Read> {
+export async function readSettingsFile(file: string, location: SettingsLocation): Promise<Read> {
   const shown = shownPath(file)
   const cannotRead = (why: string): Read => ({ kind: 'problem', problem: `The settings file ${shown} cannot be read (${why}).` })
   let handle
@@ -191,9 +191,9 @@ async function readSettingsFile(file: string, location: SettingsLocation): Promi
 
 // ---- parsing ----
 
-type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; problem: string }
+export type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; problem: string }
 
-function parseJson(file: string, raw: string): Parsed {
+export function parseJson(file: string, raw: string): Parsed {
   // Notepad writes a byte-order mark; JSON.parse does not accept one.
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw
   if (text.trim() === '') {

@@ -38,29 +38,29 @@ export const INTENT_TEXT_MAX_BYTES = 1125
 // ---- phrases and field builders ----
 
 /** "a", "b" or "c" */
-const quotedList = (values: readonly string[], last = 'or'): string => {
+export const quotedList = (values: readonly string[], last = 'or'): string => {
   const quoted = values.map((value) => `"${value}"`)
   return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} ${last} ${quoted.at(-1)}`
 }
 
-const SECTION_PHRASE = 'must be a group of settings in { }'
+export const SECTION_PHRASE = 'must be a group of settings in { }'
 
 /** An object whose misspelt keys are errors; messages.ts words those itself (with a did-you-mean). */
-const section = <Shape extends z.ZodRawShape>(shape: Shape, phrase = SECTION_PHRASE) =>
+export const section = <Shape extends z.ZodRawShape>(shape: Shape, phrase = SECTION_PHRASE) =>
   z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? undefined : phrase) })
 
 /** Counts and whole seconds: a fraction of a second would be a typo, not a wish. */
-const wholeNumber = (min: number, max: number) => {
+export const wholeNumber = (min: number, max: number) => {
   const error = `must be a whole number from ${min} to ${max}`
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error })
 }
 
-const decimalNumber = (min: number, max: number) => {
+export const decimalNumber = (min: number, max: number) => {
   const error = `must be a number from ${min} to ${max}`
   return z.number({ error }).min(min, { error }).max(max, { error })
 }
 
-const text = (min: number, max: number, what = 'text') => {
+export const text = (min: number, max: number, what = 'text') => {
   const error = `must be ${what} of ${min} to ${max} characters`
   return z
     .string({ error })
@@ -69,10 +69,10 @@ const text = (min: number, max: number, what = 'text') => {
     .refine((value) => value.trim() !== '', { error: 'must not be blank' })
 }
 
-const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values) =>
+export const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values) =>
   z.enum(values, { error: `must be one of ${quotedList(values)}` })
 
-const filePath = (what: 'file' | 'folder') => {
+export const filePath = (what: 'file' | 'folder') => {
   const error = `must be the path of a ${what}`
   return z.string({ error }).refine((value) => value.trim() !== '', { error })
 }
@@ -83,7 +83,7 @@ const colour = (example: string) => {
 }
 
 /** Lists in which an entry twice is certainly a mistake (compared ignoring case and spaces). */
-const noDuplicates = (values: readonly string[], ctx: z.RefinementCtx) => {
+export const noDuplicates = (values: readonly string[], ctx: z.RefinementCtx) => {
   const seen = new Set<string>()
   for (const value of values) {
     const normalised = value.trim().toLowerCase()
@@ -103,7 +103,7 @@ export type CertificateFiles = { pkcs12: string } | { cert: string; key: string 
 export type PassphraseSource = { file: string } | { env: string }
 
 const CERTIFICATE_SHAPES = 'must name either a "pkcs12" file or a "cert" and a "key" file'
-const certificate = section(
+export const certificate = section(
   {
     pkcs12: filePath('file')
       .optional()
@@ -147,13 +147,13 @@ const certificate = section(
       files.pkcs12 !== undefined ? { pkcs12: files.pkcs12 } : { cert: files.cert ?? '', key: files.key ?? '' },
   )
 
-const PASSPHRASE_SHAPES =
+export const PASSPHRASE_SHAPES =
   'must be either { "file": "path" } or { "env": "VARIABLE_NAME" } (the passphrase itself never goes in this file)'
-const environmentVariable = (() => {
+export const environmentVariable = (() => {
   const error = 'must be the name of an environment variable (letters, digits and _)'
   return z.string({ error }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error })
 })()
-const passphrase = section(
+export const passphrase = section(
   {
     file: filePath('file')
       .optional()
@@ -179,7 +179,7 @@ const passphrase = section(
   })
   .transform((source): PassphraseSource => (source.file !== undefined ? { file: source.file } : { env: source.env ?? '' }))
 
-const endUserIp = (() => {
+export const endUserIp = (() => {
   const error = 'must be an IPv4 or IPv6 address'
   return z.string({ error }).refine((value) => isIP(value) !== 0, { error })
 })()
@@ -442,7 +442,7 @@ const banks = z
   .max(30, { error: 'must list 1 to 30 bank names' })
   .superRefine(noDuplicates)
 
-const logging = section({
+export const logging = section({
   directory: filePath('folder')
     .optional()
     .meta({
@@ -515,7 +515,7 @@ export const HANDOFF_SECRET_MIN_BYTES = 32
 const HANDOFF_SECRET_SHAPES =
   'must be either { "file": "path" } or { "env": "VARIABLE_NAME" } (the secret itself never goes in this file)'
 /** A secret's whereabouts: a file or an environment variable, never the secret itself. */
-const secretSource = (phrase: string, file: { description: string; example: string }, env: { description: string; example: string }) =>
+export const secretSource = (phrase: string, file: { description: string; example: string }, env: { description: string; example: string }) =>
   section(
     {
       file: filePath('file').optional().meta({ description: file.description, examples: [file.example] }),
@@ -536,7 +536,7 @@ const handoffUrl = (() => {
     .refine((value) => !URL.canParse(value) || (new URL(value).username === '' && new URL(value).password === ''), { error })
 })()
 
-const httpsOrigin = (() => {
+export const httpsOrigin = (() => {
   const error = 'must be an https:// origin without a path, like "https://portal.example-skola.se"'
   return z.string({ error }).refine(isHttpsOrigin, { error })
 })()
@@ -546,7 +546,7 @@ const kioskId = (() => {
   return z.string({ error }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error })
 })()
 
-const handoff = section({
+export const handoff = section({
   enabled: z
     .boolean({ error: 'must be true or false' })
     .default(false)

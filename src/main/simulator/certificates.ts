@@ -3,14 +3,13 @@
 // certificate (the server's only accepted client issuer). Generated with Node's crypto and
 // node-forge only, because a fresh kiosk machine has no openssl binary.
 
-import { X509Certificate, createPrivateKey, generateKeyPair, randomBytes } from 'node:crypto'
-import type { KeyObject } from 'node:crypto'
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createSecureContext } from 'node:tls'
-import { promisify } from 'node:util'
-import forge from 'node-forge'
 import { defaultDataDir } from '../paths'
+import type { Issuer, KeyPair, Profile, Validity } from '../pki/issue'
+import { issueCertificate, issuerFromPem, newKeyPair, pkcs12, pkcs8, toPem, validity } from '../pki/issue'
 
 /** Same passphrase as BankID's public test RP certificate, so the simulator feels like test. */
 export const CLIENT_PASSPHRASE = 'qwerty123'
@@ -57,7 +56,6 @@ type FileId = keyof typeof FILES
 const PRIVATE: ReadonlySet<FileId> = new Set(['serverCaKey', 'serverKey', 'clientCaKey', 'clientP12', 'clientKey'])
 
 const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000
-const CLOCK_SKEW_MS = 60 * 60 * 1000
 
 const README = `BankID Kiosk simulator PKI. Generated automatically; for the local simulator only, never for production.
 Delete this folder to make the simulator generate a new one.
@@ -102,10 +100,7 @@ export async function issueServerCertificate(
   pki: SimulatorPki,
   window: { notBefore: Date; notAfter: Date },
 ): Promise<{ certPem: string; keyPem: string }> {
-  const issuer = {
-    cert: forge.pki.certificateFromPem(pki.serverCaPem),
-    key: forge.pki.privateKeyFromPem(await readFile(pki.serverCaKeyPath, 'utf8')),
-  }
+  const issuer = issuerFromPem(pki.serverCaPem, await readFile(pki.serverCaKeyPath, 'utf8'))
   const keys = await newKeyPair()
   const cert = issue('localhost', 'server', keys, issuer, window)
   return { certPem: toPem(cert), keyPem: pkcs8(keys.privateKey) }
@@ -119,23 +114,10 @@ export function defaultSimulatorPkiDir(platform: NodeJS.Platform, env: NodeJS.Pr
 
 // ---- generation ----
 
-interface KeyPair {
-  privateKey: KeyObject
-  forgeKey: forge.pki.rsa.PrivateKey
-  forgePublicKey: forge.pki.rsa.PublicKey
-}
-interface Issuer {
-  cert: forge.pki.Certificate
-  key: forge.pki.rsa.PrivateKey
-}
-interface Validity {
-  notBefore: Date
-  notAfter: Date
-}
-type Profile = 'ca' | 'server' | 'client'
+const issue = (commonName: string, profile: Profile, keys: KeyPair, issuer: Issuer | null, window: Validity) =>
+  issueCertificate(commonName, profile, keys, issuer, window, { organization: 'BankID Kiosk Simulator' })
 
 async function generate(now: Date): Promise<Record<FileId, string | Buffer>> {
-  // Native keygen: node-forge's pure-JS RSA keygen takes seconds per key.
   const [serverCaKeys, serverKeys, clientCaKeys, clientKeys] = await Promise.all([
     newKeyPair(),
     newKeyPair(),
@@ -149,17 +131,6 @@ async function generate(now: Date): Promise<Record<FileId, string | Buffer>> {
   const server = issue('localhost', 'server', serverKeys, serverIssuer, validity(now, 2))
   const client = issue('Simulator RP (kiosk)', 'client', clientKeys, clientIssuer, validity(now, 2))
 
-  // PBES2 with AES-256-CBC and HMAC-SHA256 for the key bag: OpenSSL 3 (and BoringSSL in Electron) read it
-  // without the legacy provider, unlike RC2/RC4 PBE. The certificate bags are unencrypted; certificates
-  // are public anyway. The MAC is HMAC-SHA1, which node-forge always uses and OpenSSL 3 accepts.
-  // A variable, not a literal: @types/node-forge omits prfAlgorithm, which toPkcs12Asn1 passes on.
-  const p12Options = {
-    algorithm: 'aes256',
-    prfAlgorithm: 'sha256',
-    count: 2048,
-    friendlyName: 'Simulator RP (kiosk)',
-  } as const
-  const p12 = forge.pkcs12.toPkcs12Asn1(clientKeys.forgeKey, [client, clientCa], CLIENT_PASSPHRASE, p12Options)
 
   return {
     serverCa: toPem(serverCa),
@@ -168,7 +139,7 @@ async function generate(now: Date): Promise<Record<FileId, string | Buffer>> {
     serverKey: pkcs8(serverKeys.privateKey),
     clientCa: toPem(clientCa),
     clientCaKey: pkcs8(clientCaKeys.privateKey),
-    clientP12: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary'),
+    clientP12: pkcs12(clientKeys, [client, clientCa], CLIENT_PASSPHRASE, 'Simulator RP (kiosk)'),
     clientCert: toPem(client),
     // Node's own export writes PBES2 (AES-256-CBC, HMAC-SHA256): what OpenSSL, curl and Node tls expect.
     clientKey: clientKeys.privateKey.export({
@@ -180,78 +151,6 @@ async function generate(now: Date): Promise<Record<FileId, string | Buffer>> {
     readme: README,
   }
 }
-
-async function newKeyPair(): Promise<KeyPair> {
-  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })
-  const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string)
-  return { privateKey, forgeKey, forgePublicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) }
-}
-
-/** Issues a certificate; issuer null means self-signed. */
-function issue(commonName: string, profile: Profile, keys: KeyPair, issuer: Issuer | null, window: Validity) {
-  const cert = forge.pki.createCertificate()
-  cert.publicKey = keys.forgePublicKey
-  cert.serialNumber = randomSerial()
-  cert.validity.notBefore = window.notBefore
-  cert.validity.notAfter = window.notAfter
-  cert.setSubject([
-    { name: 'commonName', value: commonName },
-    { name: 'organizationName', value: 'BankID Kiosk Simulator' },
-  ])
-  cert.setIssuer(issuer ? issuer.cert.subject.attributes : cert.subject.attributes)
-
-  const extensions: object[] = [{ name: 'subjectKeyIdentifier' }]
-  if (issuer) {
-    const keyIdentifier = issuer.cert.generateSubjectKeyIdentifier().getBytes()
-    extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier })
-  }
-  if (profile === 'ca') {
-    extensions.push(
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    )
-  } else {
-    extensions.push(
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    )
-  }
-  if (profile === 'server') {
-    extensions.push(
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
-          { type: 2, value: 'localhost' },
-        ],
-      },
-    )
-  }
-  if (profile === 'client') extensions.push({ name: 'extKeyUsage', clientAuth: true })
-  cert.setExtensions(extensions)
-
-  cert.sign(issuer ? issuer.key : keys.forgeKey, forge.md.sha256.create())
-  return cert
-}
-
-/** notBefore an hour back, so a client whose clock is slightly behind still accepts the certificate. */
-function validity(now: Date, years: number): Validity {
-  const notAfter = new Date(now)
-  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + years)
-  return { notBefore: new Date(now.getTime() - CLOCK_SKEW_MS), notAfter }
-}
-
-/** 128 random bits; the top bit cleared (DER INTEGER stays positive) and the first byte non-zero (minimal encoding). */
-function randomSerial(): string {
-  const bytes = randomBytes(16)
-  bytes.writeUInt8((bytes.readUInt8(0) & 0x7f) | 0x01, 0)
-  return bytes.toString('hex')
-}
-
-const toPem = (cert: forge.pki.Certificate): string => forge.pki.certificateToPem(cert)
-const pkcs8 = (key: KeyObject): string => key.export({ type: 'pkcs8', format: 'pem' }) as string
 
 // ---- loading and installing ----
 

@@ -89,6 +89,8 @@ export interface OrderView {
   personalNumber: string | null
   userVisibleText: string | null
   mrtd: boolean
+  /** What the RP sent as the end user's address (a gateway sets it for its kiosks). */
+  endUserIp: string
 }
 
 export type ScanResult = BookResult<{ orderRef: string }> | { ok: false; error: { errorCode: 'scanRejected'; details: string } }
@@ -303,6 +305,7 @@ export class OrderBook {
       userVisibleText:
         order.userVisibleData === undefined ? null : Buffer.from(order.userVisibleData, 'base64').toString('utf8'),
       mrtd: order.requirement.mrtd === true,
+      endUserIp: order.endUserIp,
     }
   }
 

@@ -14,7 +14,7 @@ const ROUTES = new Map<string, FaultEndpoint>(
   (['auth', 'sign', 'collect', 'cancel'] as const).map((endpoint) => [`${RP_API_PATH}${endpoint}`, endpoint]),
 )
 // Big enough for the largest /sign (40 000 + 200 000 base64 characters), small enough to refuse abuse.
-const MAX_BODY_BYTES = 512 * 1024
+export const MAX_BODY_BYTES = 512 * 1024
 
 export interface RequestRecord {
   endpoint: FaultEndpoint
@@ -191,7 +191,7 @@ export function createRpServer(options: RpServerOptions): RpServer {
   return { server, close }
 }
 
-function pathOf(url: string | undefined): string {
+export function pathOf(url: string | undefined): string {
   try {
     return new URL(url ?? '/', 'https://localhost').pathname
   } catch {
@@ -203,14 +203,15 @@ function clientIdOf(req: IncomingMessage): string {
   return (req.socket as TLSSocket).getPeerCertificate().fingerprint256 ?? 'unknown'
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+/** The body as text, or undefined when it is over maxBytes or the request broke. */
+export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
     let tooLarge = false
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_BODY_BYTES) tooLarge = true
+      if (size > maxBytes) tooLarge = true
       else chunks.push(chunk)
     })
     req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')))
@@ -218,7 +219,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   })
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown
   } catch {
@@ -229,13 +230,13 @@ function parseJson(text: string): unknown {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed) return
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) })
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) })
   res.end(text)
 }
 
-function sendError(res: ServerResponse, status: number, errorCode: string, details: string): void {
+export function sendError(res: ServerResponse, status: number, errorCode: string, details: string): void {
   sendJson(res, status, { errorCode, details })
 }

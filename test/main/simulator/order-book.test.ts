@@ -495,6 +495,7 @@ describe('list()', () => {
         personalNumber: null,
         userVisibleText: 'Logga in',
         mrtd: false,
+        endUserIp: expect.any(String),
       },
     ])
     const text = JSON.stringify(views)
