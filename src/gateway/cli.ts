@@ -34,12 +34,13 @@ const demoDir = () => path.join(defaultDataDir(process.platform, process.env, ho
 
 async function run(args: readonly string[]): Promise<number> {
   if (args[0] === 'issue-kiosk-certificate') return issue(args.slice(1))
-  const explicit = option(args, GATEWAY_SETTINGS_OPTION) ?? process.env[GATEWAY_SETTINGS_ENV]
+  const fromArgument = option(args, GATEWAY_SETTINGS_OPTION)
+  const explicit = fromArgument ?? process.env[GATEWAY_SETTINGS_ENV]
   const demo = explicit === undefined || explicit === ''
   const pki = demo ? await ensureDemoPki(demoDir(), { port: DEMO_PORT, operationsPort: DEMO_OPERATIONS_PORT }) : null
   const settingsPath = pki?.settingsPath ?? (explicit as string)
 
-  const loaded = await loadGatewaySettings(settingsPath, process.env, new Date())
+  const loaded = await loadGatewaySettings(settingsPath, process.env, new Date(), fromArgument === undefined ? 'environment' : 'argument')
   if (!loaded.ok) {
     // Never half-configured: one sentence naming the key, and no gateway.
     console.error(`The gateway cannot start: ${loaded.problem}`)

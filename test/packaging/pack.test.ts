@@ -48,6 +48,10 @@ function ensureAppBuilt(): void {
   if (process.env.PACKAGING_REBUILD === '1' || outputs.some((file) => !existsSync(join(root, file)))) {
     run([join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], process.env)
   }
+  // Built too, so that the pack proves the gateway stays out of a terminal's app.
+  if (!existsSync(join(root, 'out/gateway/cli.js'))) {
+    run([join(root, 'node_modules/vite/bin/vite.js'), 'build', '--ssr', 'src/gateway/cli.ts', '--outDir', 'out/gateway', '--emptyOutDir'], process.env)
+  }
 }
 
 interface Packed {
@@ -118,6 +122,7 @@ describe('electron-builder --dir (offline, stand-in Electron)', () => {
     const built = (readdirSync(join(root, 'out'), { recursive: true }) as string[])
       .filter((path) => statSync(join(root, 'out', path)).isFile())
       .map((path) => `out/${path.replace(/\\/g, '/')}`)
+      .filter((path) => !path.startsWith('out/gateway/'))
     expect(built.length).toBeGreaterThan(3)
     expect(built.filter((path) => !release.entries.has(path))).toEqual([])
     expect([...release.entries].filter((path) => path.startsWith('resources/')).sort()).toEqual([
@@ -141,6 +146,9 @@ describe('electron-builder --dir (offline, stand-in Electron)', () => {
     }
     const unwanted = [...release.entries].filter((path) => /\.(ts|mts|cts|tsx|map|node)$/.test(path))
     expect(unwanted).toEqual([])
+    // The gateway's build (the municipality's server) is never in a terminal's app.
+    expect(existsSync(join(root, 'out/gateway/cli.js'))).toBe(true)
+    expect([...release.entries].filter((path) => path.startsWith('out/gateway'))).toEqual([])
   })
 
   it("keeps every package loadable: each dependency resolves and each package's entry file is there", () => {

@@ -46,7 +46,13 @@ export function checkGatewaySettings(value: unknown): { ok: true; settings: Gate
   return { ok: false, ...describeIssue(issue, value, gatewaySettingsSchema) }
 }
 
-export async function loadGatewaySettings(file: string, env: NodeJS.ProcessEnv, now: Date): Promise<GatewayConfigResult> {
+export async function loadGatewaySettings(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  now: Date,
+  /** How the file was named, for the sentence when it is missing. */
+  source: 'argument' | 'environment' = 'argument',
+): Promise<GatewayConfigResult> {
   const absolute = path.resolve(file)
   const fail = (problem: string, key: string | null = null): GatewayConfigResult => ({
     ok: false,
@@ -54,9 +60,13 @@ export async function loadGatewaySettings(file: string, env: NodeJS.ProcessEnv, 
     key,
     problem: finished(problem),
   })
-  const read = await readSettingsFile(absolute, { path: file, explicit: true, source: 'argument' })
+  // Not "explicit" for the reader: a missing file comes back as absent and is worded here, with the gateway's names.
+  const read = await readSettingsFile(absolute, { path: file, explicit: false, source: 'os' })
   if (read.kind === 'problem') return fail(read.problem)
-  if (read.kind === 'absent') return fail(`The settings file ${absolute} does not exist.`)
+  if (read.kind === 'absent') {
+    const namedBy = source === 'argument' ? GATEWAY_SETTINGS_OPTION : `the environment variable ${GATEWAY_SETTINGS_ENV}`
+    return fail(`The settings file ${absolute} does not exist (it was named by ${namedBy}).`)
+  }
   const parsed = parseJson(absolute, read.text)
   if (!parsed.ok) return fail(parsed.problem)
   const checked = checkGatewaySettings(parsed.value)
