@@ -97,6 +97,8 @@ export class RpFront {
   readonly #monotonic: () => number
   readonly #pending = new Map<string, PendingOrder>()
   readonly #byPnr = new Map<string, string>()
+  /** Orders this instance cancelled for a revoked kiosk: not cancelled again when that kiosk asks. */
+  readonly #revokedAndCancelled = new Set<string>()
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #aborts = new AbortController()
 
@@ -138,7 +140,9 @@ export class RpFront {
   async refuseRevoked(endpoint: FrontEndpoint | null, body: unknown, peer: KioskPeer): Promise<FrontAnswer> {
     if (endpoint === 'collect' || endpoint === 'cancel') {
       const opened = this.#options.tokens.open(orderRefOf(body), peer.fingerprint)
-      if (opened.ok) await this.#cancelAtBankId(opened.claims.bankIdOrderRef, peer.id, 'revoked')
+      if (opened.ok && !this.#revokedAndCancelled.has(opened.claims.bankIdOrderRef)) {
+        await this.#cancelAtBankId(opened.claims.bankIdOrderRef, peer.id, 'revoked')
+      }
     }
     return this.refuse('revoked', peer, 401, 'unauthorized', 'The kiosk certificate has been revoked')
   }
@@ -302,6 +306,8 @@ export class RpFront {
   async #cancelAtBankId(bankIdOrderRef: string, kioskId: string, why: string): Promise<void> {
     const result = await this.#timed('cancel', () => this.#options.bankId.cancel(bankIdOrderRef))
     this.#forget(bankIdOrderRef)
+    this.#revokedAndCancelled.add(bankIdOrderRef)
+    if (this.#revokedAndCancelled.size > 10_000) this.#revokedAndCancelled.delete(this.#revokedAndCancelled.values().next().value as string)
     this.#options.log(result.ok ? 'info' : 'warn', 'gateway.order.cancelled', {
       kioskId,
       why,

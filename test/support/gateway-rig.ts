@@ -18,12 +18,13 @@ export const PARENT = { givenName: 'Amina', surname: 'Warsame', securityCode: '2
 /** One kiosk (session engine on a manual clock) in front of one gateway in front of the simulator. */
 export class Rig {
   readonly snapshots: Snapshot[] = []
+  readonly logs: { level: string; event: string; fields?: Record<string, unknown> | undefined }[] = []
   session!: KioskSession
   constructor(
     readonly scheduler: ManualScheduler,
-    readonly sim: TestSimulator,
-    readonly gw: TestGateway,
-    readonly bankId: BankIdPort,
+    public sim: TestSimulator,
+    public gw: TestGateway,
+    public bankId: BankIdPort,
     readonly settings: SessionSettings,
     readonly handoff: HandoffPort | null = null,
   ) {
@@ -53,7 +54,7 @@ export class Rig {
       scheduler: this.scheduler,
       renderQr: renderQrSvg,
       settings,
-      events: { log: () => undefined, outcome: () => undefined },
+      events: { log: (level, event, fields) => this.logs.push({ level, event, fields }), outcome: () => undefined },
       today: () => TEST_TODAY,
       hashOrderRef,
     })

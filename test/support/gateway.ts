@@ -102,6 +102,8 @@ export interface TestGatewayOptions {
   /** Extra files next to the settings file (e.g. a hand-off secret). */
   files?: Record<string, string>
   start?: Partial<Omit<StartGatewayOptions, 'config' | 'logger'>>
+  /** Serve this certificate instead of the one the settings name (e.g. an expired one the loader would refuse). */
+  serverCredentials?: RpCredentials
 }
 
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
@@ -132,8 +134,11 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   if (!loaded.ok) throw new Error(`test gateway settings: ${loaded.problem}`)
   const logger = createMemoryLogger()
   const sim = options.simulator
+  const config = options.serverCredentials
+    ? { ...loaded.config, server: { ...loaded.config.server, credentials: options.serverCredentials } }
+    : loaded.config
   const gateway = await startGateway({
-    config: loaded.config,
+    config,
     logger,
     bankId: {
       baseUrl: sim.rpBaseUrl,
