@@ -4,6 +4,7 @@
 import path from 'node:path'
 import { TEST_TIMING } from '../../support/session-harness'
 import type { ExpectedScreen, FailureScreen, FaultCase, Stage } from './fault-matrix'
+import { GATEWAY_FAULT_MATRIX, GATEWAY_ORDER_FATES } from '../../gateway/reliability/gateway-fault-matrix'
 import {
   CASE_WALL_CLOCK_MS,
   FAULT_MATRIX,
@@ -113,6 +114,43 @@ function overview(): string[] {
     ...faults.map((fault) =>
       row([fault, ...STAGES.map((stage) => shortScreen(FAULT_MATRIX.find((c) => c.fault === fault && c.stage === stage)))]),
     ),
+  ]
+}
+
+/** The gateway's rows (test/gateway/reliability/gateway-fault-matrix.ts): a kiosk in gateway mode. */
+function gatewaySection(): string[] {
+  return [
+    '## Through the gateway',
+    '',
+    'A kiosk in gateway mode (`bankid.environment` `"custom"`, product.md §9) talks to the municipality’s BankID',
+    'gateway, which talks to BankID. These rows run the kiosk’s session engine against the real gateway',
+    '(`src/gateway`) and the simulator behind it, over real mutual TLS on both legs, and for the instance-loss row',
+    'two gateway instances behind a real HAProxy in TCP mode with round robin. Each row is a test in',
+    '`test/gateway/reliability/gateway-fault-matrix.test.ts`; each checks the parent’s screen, the order at BankID,',
+    'and a full login afterwards, and ends with no order pending at the simulator.',
+    '',
+    ...Object.values(GATEWAY_ORDER_FATES).map((fate) => `- *${fate.short}*: ${fate.asserted}.`),
+    '',
+    row(['Fault', 'Stage', 'The parent sees', 'Reference', 'The order at BankID', 'Usable again, once']),
+    row(['---', '---', '---', '---', '---', '---']),
+    ...GATEWAY_FAULT_MATRIX.map((c) =>
+      row([
+        `<a id="${c.id}"></a>${c.fault}`,
+        STAGE_SHORT[c.stage],
+        c.expect.screen.name === 'failure' ? failureText(c.expect.screen) : 'logged in: the login completes',
+        c.expect.screen.name === 'failure' ? code(c.expect.screen.reference) : '—',
+        GATEWAY_ORDER_FATES[c.expect.order].short,
+        c.usableAgain,
+      ]),
+    ),
+    '',
+    '- **A refused kiosk certificate is a clear 401**, not a reset: the gateway asks for a client certificate without',
+    '  insisting, so it can answer BankID’s `unauthorized` body and log the certificate’s fingerprint. The kiosk shows the',
+    '  generic failure with `B-401-unauthorized`, which staff can look up.',
+    '- **Round robin is per connection.** A kiosk keeps its connection to one instance while it is busy; with',
+    '  `listen.keepAliveSeconds` shorter than the collect interval each collect may go to another instance. Either way',
+    '  a lost instance costs the kiosk nothing but a new connection.',
+    '',
   ]
 }
 
@@ -243,6 +281,7 @@ export function renderReliabilityDoc(): string {
     '',
     ...STAGES.flatMap((stage) => stageTable(stage)),
     '',
+    ...gatewaySection(),
     '## Known failures',
     '',
     ...knownFailures(),
