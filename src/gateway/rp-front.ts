@@ -115,7 +115,9 @@ export class RpFront {
   handle(endpoint: FrontEndpoint, body: unknown, peer: KioskPeer): Promise<FrontAnswer> {
     const work = this.#route(endpoint, body, peer)
     this.#inFlight.add(work)
-    void work.finally(() => this.#inFlight.delete(work))
+    // Not work.finally(): its promise would reject with work's error, unhandled, and end the process.
+    const forget = () => void this.#inFlight.delete(work)
+    work.then(forget, forget)
     return work
   }
 
@@ -178,7 +180,13 @@ export class RpFront {
         'Retry-After': String(taken.retryAfterSeconds),
       })
     }
-    const checked = validateOrderRequest(endpoint, body)
+    let checked: ReturnType<typeof validateOrderRequest>
+    try {
+      checked = validateOrderRequest(endpoint, body)
+    } catch {
+      // Whatever a kiosk sends is a 400, even if checking it throws (a stack overflow on deep nesting).
+      checked = { ok: false, details: 'Invalid request' }
+    }
     if (!checked.ok) {
       this.#options.metrics.refused.inc({ reason: 'bad-request' })
       this.#options.log('warn', 'gateway.bad-request', { kioskId: peer.id, endpoint, details: checked.details })

@@ -38,7 +38,8 @@ export function validateOrderRequest(type: OrderType, body: unknown): Validation
   const invalid = (details: string): Validation => ({ ok: false, details })
   if (!isRecord(body)) return invalid('Invalid request')
   // v6 has no top-level personalNumber (§8): a client still sending one is told so.
-  for (const key of Object.keys(body)) if (!TOP_LEVEL_KEYS.has(key)) return invalid(`Invalid parameter: ${key}`)
+  // The key is echoed, shortened: a client's 100 kB key name is not sent back (nor logged) whole.
+  for (const key of Object.keys(body)) if (!TOP_LEVEL_KEYS.has(key)) return invalid(`Invalid parameter: ${key.slice(0, 64)}`)
 
   if (typeof body.endUserIp !== 'string' || isIP(body.endUserIp) === 0) return invalid('Invalid endUserIp')
 
@@ -50,7 +51,7 @@ export function validateOrderRequest(type: OrderType, body: unknown): Validation
     if (body.userVisibleData === undefined) return invalid('userNonVisible data requires userVisibleData')
     if (!isBase64Within(body.userNonVisibleData, limits.nonVisible)) return invalid('Invalid userNonVisibleData')
   }
-  if (body.userVisibleDataFormat !== undefined && !['simpleMarkdownV1', 'plaintext'].includes(String(body.userVisibleDataFormat))) {
+  if (body.userVisibleDataFormat !== undefined && !(body.userVisibleDataFormat === 'simpleMarkdownV1' || body.userVisibleDataFormat === 'plaintext')) {
     return invalid('Invalid userVisibleDataFormat')
   }
   if (body.returnUrl !== undefined && !(typeof body.returnUrl === 'string' && body.returnUrl.length >= 1 && body.returnUrl.length <= 512)) {
@@ -83,7 +84,8 @@ function isDeviceData(value: unknown, limits: Record<string, number>): boolean {
   return (
     entries.length > 0 &&
     entries.every(([key, member]) => {
-      const max = limits[key]
+      // Own keys only: "constructor" or "__proto__" is not a member with a limit.
+      const max = Object.hasOwn(limits, key) ? limits[key] : undefined
       if (max === undefined || typeof member !== 'string' || member.length < 1 || member.length > max) return false
       // §2.1: the registrable domain, lowercase or punycode, 3–253 characters.
       return key !== 'referringDomain' || /^[0-9a-z.-]{3,253}$/.test(member)
