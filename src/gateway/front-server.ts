@@ -8,7 +8,7 @@ import { createServer } from 'node:https'
 import type { Server } from 'node:https'
 import type { PeerCertificate, TLSSocket } from 'node:tls'
 import type { RpCredentials } from '../main/bankid/transport'
-import { RP_API_PATH, parseJson, pathOf, readBody, sendError, sendJson } from '../main/simulator/rp-server'
+import { RP_API_PATH, parseJson, pathOf, readBody, readRpRequest, sendError, sendJson } from '../main/simulator/rp-server'
 import type { RevocationList } from './revocations'
 import { isRevoked } from './revocations'
 import type { FrontEndpoint, KioskPeer, RpFront } from './rp-front'
@@ -80,18 +80,9 @@ export function createFrontServer(options: FrontServerOptions): Server {
       const text = await readBody(req, MAX_BODY_BYTES)
       return answer(res, await options.front.refuseRevoked(endpoint ?? null, text === undefined ? undefined : parseJson(text), peer))
     }
-    if (!endpoint) return sendError(res, 404, 'notFound', 'Not found')
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST')
-      return sendError(res, 405, 'methodNotAllowed', 'Method not allowed')
-    }
-    // §4: the media type takes no parameters, exactly as BankID insists.
-    if ((req.headers['content-type'] ?? '').trim().toLowerCase() !== 'application/json') {
-      return sendError(res, 415, 'unsupportedMediaType', 'Unsupported media type')
-    }
-    const text = await readBody(req, MAX_BODY_BYTES)
-    const body = text === undefined ? undefined : parseJson(text)
-    if (body === undefined) return sendError(res, 400, 'invalidParameters', 'Invalid request')
+    // As BankID answers: 404, 405, 415 or 400 before the endpoint sees anything.
+    const body = await readRpRequest(req, res, endpoint, MAX_BODY_BYTES)
+    if (body === undefined || !endpoint) return
     answer(res, await options.front.handle(endpoint, body, peer))
   }
 

@@ -86,19 +86,8 @@ export function createRpServer(options: RpServerOptions): RpServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const endpoint = ROUTES.get(pathOf(req.url))
-    if (!endpoint) return sendError(res, 404, 'notFound', 'Not found')
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST')
-      return sendError(res, 405, 'methodNotAllowed', 'Method not allowed')
-    }
-    // §4: the media type takes no parameters; `application/json; charset=UTF-8` is a 415.
-    if ((req.headers['content-type'] ?? '').trim().toLowerCase() !== 'application/json') {
-      return sendError(res, 415, 'unsupportedMediaType', 'Unsupported media type')
-    }
-    const text = await readBody(req)
-    if (text === undefined) return sendError(res, 400, 'invalidParameters', 'Invalid request')
-    const body = parseJson(text)
-    if (body === undefined) return sendError(res, 400, 'invalidParameters', 'Invalid request')
+    const body = await readRpRequest(req, res, endpoint)
+    if (body === undefined || !endpoint) return
 
     const orderRef = isRecord(body) && typeof body.orderRef === 'string' ? body.orderRef : null
     const fault = options.faults.take(endpoint, orderRef ?? undefined)
@@ -189,6 +178,31 @@ export function createRpServer(options: RpServerOptions): RpServer {
   }
 
   return { server, close }
+}
+
+/**
+ * BankID's rules for any request (§4): a known path (404), POST (405), exactly `application/json`
+ * (415, a charset parameter included), a JSON body within the limit (400). Answers the refusal
+ * itself and returns undefined; otherwise the parsed body. Shared with the gateway's front.
+ */
+export async function readRpRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: string | undefined,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<unknown> {
+  if (!endpoint) return sendError(res, 404, 'notFound', 'Not found')
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST')
+    return sendError(res, 405, 'methodNotAllowed', 'Method not allowed')
+  }
+  if ((req.headers['content-type'] ?? '').trim().toLowerCase() !== 'application/json') {
+    return sendError(res, 415, 'unsupportedMediaType', 'Unsupported media type')
+  }
+  const text = await readBody(req, maxBytes)
+  const body = text === undefined ? undefined : parseJson(text)
+  if (body === undefined) sendError(res, 400, 'invalidParameters', 'Invalid request')
+  return body
 }
 
 export function pathOf(url: string | undefined): string {
