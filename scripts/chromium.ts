@@ -1,10 +1,10 @@
 // Finds a Chromium for the browser tests, or installs one where that is possible without a
 // download Playwright would make itself (Debian/Ubuntu: the distribution's package).
 //   tsx scripts/chromium.ts --ensure   prints the path, installing Chromium first if needed
-import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { hasApt, installWithApt } from './debian-package'
 
 function candidates(): string[] {
   const fromEnv = [process.env.CHROMIUM_PATH, process.env.CHROME_PATH].filter((path): path is string => !!path)
@@ -32,20 +32,14 @@ export function findChromium(): string | undefined {
   return candidates().find((path) => existsSync(path))
 }
 
-function installWithApt(): void {
-  const asRoot = process.getuid?.() === 0
-  const run = (args: string[]) =>
-    execFileSync(asRoot ? args[0]! : 'sudo', asRoot ? args.slice(1) : ['-n', ...args], { stdio: 'inherit' })
-  console.error('No Chromium found: installing Debian\'s chromium package for the browser tests…')
-  run(['apt-get', 'update', '-qq'])
-  run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-liberation'])
-}
-
 export function ensureChromium(): string {
   const found = findChromium()
   if (found) return found
-  if (process.platform === 'linux' && existsSync('/usr/bin/apt-get')) {
-    installWithApt()
+  if (hasApt()) {
+    installWithApt(
+      ['chromium', 'fonts-liberation'],
+      'No Chromium found: installing Debian\'s chromium package for the browser tests…',
+    )
     const installed = findChromium()
     if (installed) return installed
   }
