@@ -3,6 +3,7 @@
 import type { Metric } from '../lib/types'
 import { collectInterval } from './collect-interval'
 import { engineMemory } from './engine-memory'
+import { gatewayLatency, gatewayMemory, gatewayThroughput } from './gateway'
 import { loadInteractive } from './load-interactive'
 import { nextQr } from './next-qr'
 import { qrFrames } from './qr-frames'
@@ -13,4 +14,4 @@ import { soakBrowser } from './soak-browser'
 import { soakEngine } from './soak-engine'
 import { tapPaint } from './tap-paint'
 
-export const METRICS: readonly Metric[] = [rendererSize, loadInteractive, tapPaint, nextQr, qrFrames, qrNetwork, collectInterval, engineMemory, soakEngine, rendererMemory, soakBrowser]
+export const METRICS: readonly Metric[] = [rendererSize, loadInteractive, tapPaint, nextQr, qrFrames, qrNetwork, collectInterval, engineMemory, soakEngine, rendererMemory, soakBrowser, gatewayLatency, gatewayThroughput, gatewayMemory]
