@@ -23,6 +23,10 @@ const SECRET_PATHS: readonly (readonly string[])[] = [
   ['handoff', 'url'],
   // An administrator may have written the PIN itself here.
   ['staff', 'pinHash'],
+  // The gateway's (settings/schema.ts there): its server certificate's passphrase and its state secrets.
+  ['server', 'passphrase'],
+  ['state', 'secret'],
+  ['state', 'previousSecret'],
 ]
 const isSecret = (path: Path) => SECRET_PATHS.some((prefix) => prefix.every((segment, i) => path[i] === segment))
 
