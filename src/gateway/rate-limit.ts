@@ -6,7 +6,7 @@ export interface TokenBucketOptions {
   burst: number
   /** Monotonic milliseconds. */
   now: () => number
-  /** Buckets kept at most; full ones are forgotten first (they hold nothing). */
+  /** Buckets kept at most; the least recently used is forgotten first (it has refilled the longest). */
   maxKiosks?: number
 }
 
