@@ -7,9 +7,16 @@
 // Prints only the line to paste into the "staff" section, on standard output:
 //   "pinHash": "scrypt$32768$8$1$…$…"
 // Everything else goes to standard error, and the PIN itself is never printed.
-import { hashPin, PIN_PATTERN } from '../src/main/staff/pin-hash'
+import { hashPin, MIN_PIN_DIGITS, NEW_PIN_PATTERN } from '../src/main/staff/pin-hash'
 
-const INVALID = 'A staff PIN is 4 to 12 digits.'
+/** Why `pin` cannot be a staff PIN, in one line that never repeats it; null when it can. */
+function refusal(pin: string): string | null {
+  if (NEW_PIN_PATTERN.test(pin)) return null
+  if (/^[0-9]*$/.test(pin) && pin.length < MIN_PIN_DIGITS) {
+    return `A staff PIN needs at least ${MIN_PIN_DIGITS} digits (the one given has fewer).`
+  }
+  return `A staff PIN is ${MIN_PIN_DIGITS} to 12 digits.`
+}
 
 /** Reads a line from the terminal with echo off; Ctrl+C or Ctrl+D gives null. */
 function readHidden(prompt: string): Promise<string | null> {
@@ -52,10 +59,11 @@ async function askPin(): Promise<string | null> {
   if (fromArgument !== undefined) return fromArgument.trim()
   if (!process.stdin.isTTY) return (await readFirstLine()).trim()
   for (;;) {
-    const first = await readHidden('Staff PIN (4–12 digits, not shown): ')
+    const first = await readHidden(`Staff PIN (${MIN_PIN_DIGITS}–12 digits, not shown): `)
     if (first === null) return null
-    if (!PIN_PATTERN.test(first)) {
-      console.error(INVALID)
+    const problem = refusal(first)
+    if (problem !== null) {
+      console.error(problem)
       continue
     }
     const again = await readHidden('The same PIN again: ')
@@ -68,8 +76,9 @@ async function askPin(): Promise<string | null> {
 async function main(): Promise<number> {
   const pin = await askPin()
   if (pin === null) return 130
-  if (!PIN_PATTERN.test(pin)) {
-    console.error(INVALID)
+  const problem = refusal(pin)
+  if (problem !== null) {
+    console.error(problem)
     return 1
   }
   const line = `"pinHash": ${JSON.stringify(await hashPin(pin))}`

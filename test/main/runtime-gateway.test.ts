@@ -21,7 +21,7 @@ import { startTestGateway } from '../support/gateway'
 import type { TestGateway } from '../support/gateway'
 
 const PERSON = { givenName: 'Yusuf', surname: 'Aden', securityCode: '314159' }
-const PIN = '5937'
+const PIN = '593716'
 const FAST = { N: 2 ** 14, r: 8, p: 1 }
 
 let runtime: KioskRuntime | null = null

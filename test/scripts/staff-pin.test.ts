@@ -29,18 +29,27 @@ describe('scripts/staff-pin.ts', () => {
   })
 
   it('reads the first line of standard input when it is not a terminal', async () => {
-    const result = run([], '7351\nignored\n')
+    const result = run([], '735102\nignored\n')
     expect(result.status).toBe(0)
-    expect(await verifyPin('7351', hashFrom(result.stdout))).toBe(true)
+    expect(await verifyPin('735102', hashFrom(result.stdout))).toBe(true)
   })
 
-  it('refuses anything but 4 to 12 digits, without repeating it', () => {
-    for (const pin of ['123', 'abcd', '1234567890123']) {
+  it('refuses anything but 6 to 12 digits, without repeating it', () => {
+    for (const pin of ['abcdef', '1234567890123', '12 3456']) {
       const result = run([pin])
       expect(result.status).toBe(1)
       expect(result.stdout).toBe('')
-      expect(result.stderr).toContain('A staff PIN is 4 to 12 digits.')
-      expect(result.stderr).not.toContain(pin)
+      expect(result.stderr).toBe('A staff PIN is 6 to 12 digits.\n')
+    }
+    expect(run(['1234567890123']).stderr).not.toContain('1234567890123')
+  })
+
+  it('refuses a PIN of fewer than 6 digits with one clear line, as an argument or on standard input', () => {
+    for (const [args, input] of [[['1234'], ''], [['12345'], ''], [[], '4711\n'], [[], '123\n']] as const) {
+      const result = run([...args], input)
+      expect(result.status).toBe(1)
+      expect(result.stdout).toBe('')
+      expect(result.stderr).toBe('A staff PIN needs at least 6 digits (the one given has fewer).\n')
     }
   })
 })

@@ -713,9 +713,11 @@ const pinHash = z.string({ error: 'must be the line made by "npm run staff-pin",
 const staff = section({
   pinHash: pinHash.optional().meta({
     description:
-      'The staff PIN (4 to 12 digits), as a hash: never the PIN itself. Make the line with `npm run staff-pin` ' +
+      'The staff PIN (6 to 12 digits), as a hash: never the PIN itself. Make the line with `npm run staff-pin` ' +
       '(it asks for the PIN without showing it) and paste it here. Left out, the staff screen cannot be opened. ' +
-      'Five wrong PINs in a row lock the PIN pad for 5 minutes, each later lock twice as long, at most an hour.',
+      'Five wrong PINs in a row lock the PIN pad for 5 minutes, each later lock twice as long, at most an hour; ' +
+      'the lock survives a restart (staff-lockout.json in the data folder). A hash made earlier for a 4- or ' +
+      '5-digit PIN still opens the screen but logs staff.pin-too-short: make a new one.',
     examples: ['scrypt$32768$8$1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g='],
   }),
   allowExit: z

@@ -7,10 +7,24 @@
 // they are checked against sane bounds before any work is done, so a hand-edited line can neither
 // make verification trivially cheap nor make the kiosk spend a gigabyte on one PIN. A PIN is never
 // logged, never echoed in a settings message, and compared in constant time.
+//
+// A new PIN has at least MIN_PIN_DIGITS (6) digits: hashPin, and so npm run staff-pin, refuse
+// fewer. The line does not say how long the PIN behind it is (and must not: that would help a
+// guesser), so the settings cannot refuse a hash made for a shorter PIN before 6 were required;
+// verifyPin still accepts 4 and 5 digits, so such a kiosk keeps working, and the staff desk logs
+// staff.pin-too-short when one is used, until a new line is made.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 
-/** What a staff PIN is: 4 to 12 digits (the contract's staff-pin intent says the same). */
+/**
+ * What can be checked as a staff PIN: 4 to 12 digits (the contract's staff-pin intent and the PIN
+ * pad say the same), so that hashes made before 6 digits were required keep working.
+ */
 export const PIN_PATTERN = /^[0-9]{4,12}$/
+
+/** The fewest digits a new staff PIN may have. */
+export const MIN_PIN_DIGITS = 6
+/** What a new staff PIN must be: 6 to 12 digits. */
+export const NEW_PIN_PATTERN = /^[0-9]{6,12}$/
 
 export const PIN_HASH_PREFIX = 'scrypt'
 
@@ -100,9 +114,9 @@ export function parsePinHash(text: string): ParsedPinHash {
   return { ok: true, value: { N, r, p, salt, hash } }
 }
 
-/** The line for the settings file. Throws a RangeError for anything but 4–12 digits. */
+/** The line for the settings file. Throws a RangeError for anything but 6–12 digits. */
 export async function hashPin(pin: string, parameters: ScryptParameters = DEFAULT_SCRYPT): Promise<string> {
-  if (!PIN_PATTERN.test(pin)) throw new RangeError('a staff PIN is 4 to 12 digits')
+  if (!NEW_PIN_PATTERN.test(pin)) throw new RangeError(`a staff PIN is ${MIN_PIN_DIGITS} to 12 digits`)
   const salt = randomBytes(SALT_BYTES)
   const hash = await derive(pin, salt, parameters, HASH_BYTES)
   const stored = [PIN_HASH_PREFIX, parameters.N, parameters.r, parameters.p, salt.toString('base64'), hash.toString('base64')].join('$')

@@ -11,14 +11,16 @@
 //   parent's screen back to welcome; the staff screen stays). It closes itself after
 //   autoCloseMs without a staff touch, so it is never left open for the next parent.
 // - The PIN is checked against the scrypt hash from the settings, with a lockout (lockout.ts)
-//   whose counts survive closing the PIN pad. A PIN is never logged.
+//   whose counts survive closing the PIN pad and, given a store, restarting the kiosk. A PIN is
+//   never logged. A right PIN shorter than MIN_PIN_DIGITS (a hash made before 6 digits were
+//   required: the hash cannot tell) opens the staff screen and logs a warning to make a new one.
 // - Leaving the kiosk needs `staff.allowExit` in the settings and an exit() from the host.
 import type { Scheduler, TimerHandle } from '../scheduler'
 import type { SessionPort } from '../session/unavailable-session'
 import type { ConnectivityResult, Intent, Snapshot, StaffInfo, StaffPinFault, StaffView } from '../../shared/contract'
-import type { LockoutOptions } from './lockout'
+import type { LockoutOptions, LockoutProblem, LockoutStore } from './lockout'
 import { PinLockout } from './lockout'
-import { verifyPin } from './pin-hash'
+import { MIN_PIN_DIGITS, verifyPin } from './pin-hash'
 
 export type StaffLog = (level: 'info' | 'warn' | 'error' | 'debug', event: string, fields?: Record<string, unknown>) => void
 
@@ -39,11 +41,30 @@ export interface StaffDeskOptions {
   /** Injected by tests; the real one is scrypt (pin-hash.ts). */
   verify?: (pin: string, hash: string) => Promise<boolean>
   lockout?: Partial<LockoutOptions>
+  /** Where the lockout is kept across restarts (lockout-store.ts); without one, in memory only. */
+  lockoutStore?: LockoutStore | undefined
+  /** Wall-clock ms since 1970, the time the stored lockout is written in. Default Date.now. */
+  wallNow?: (() => number) | undefined
   /** Closes the PIN pad or staff screen after this long without a staff touch. Default 2 minutes. */
   autoCloseMs?: number
 }
 
 export const DEFAULT_STAFF_AUTO_CLOSE_MS = 2 * 60_000
+
+/** The lockout store's troubles, in the log: event names and error codes only. */
+function logLockoutProblem(log: StaffLog, report: LockoutProblem): void {
+  switch (report.problem) {
+    case 'damaged':
+      return log('warn', 'staff.lockout-damaged', { lockedSeconds: Math.ceil(report.lockedMs / 1000) })
+    case 'clock':
+      return log('warn', 'staff.lockout-clock', { lockedSeconds: Math.ceil(report.lockedMs / 1000) })
+    case 'save-failed': {
+      const { error } = report
+      const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined
+      return log('warn', 'staff.lockout-save-failed', { error: error instanceof Error ? error.name : 'unknown', ...(code ? { code } : {}) })
+    }
+  }
+}
 
 type DeskState =
   | { stage: 'closed' }
@@ -72,7 +93,12 @@ export class StaffDesk implements SessionPort {
     this.#options = options
     this.#session = options.session
     this.#scheduler = options.scheduler
-    this.#lockout = new PinLockout(options.scheduler, options.lockout)
+    const { lockoutStore } = options
+    this.#lockout = new PinLockout(
+      options.scheduler,
+      options.lockout,
+      lockoutStore && { store: lockoutStore, wallNow: options.wallNow ?? Date.now, report: (problem) => logLockoutProblem(options.log, problem) },
+    )
     this.#verify = options.verify ?? verifyPin
     this.#autoCloseMs = options.autoCloseMs ?? DEFAULT_STAFF_AUTO_CLOSE_MS
     // The session calls back at once with its current snapshot; nobody listens yet, so nothing goes out.
@@ -179,6 +205,7 @@ export class StaffDesk implements SessionPort {
       if (this.#disposed) return
       if (right) {
         this.#lockout.recordSuccess()
+        if (pin.length < MIN_PIN_DIGITS) this.#options.log('warn', 'staff.pin-too-short', { minimumDigits: MIN_PIN_DIGITS })
         // Closed while the PIN was being checked: the right PIN opens nothing after the fact.
         if (this.#state.stage !== 'pin') return
         this.#state = { stage: 'open', info: this.#options.info(), connectivity: null }

@@ -1,6 +1,7 @@
 // Puts the staff desk in front of the runtime's session: what the staff screen shows, the BankID
 // connectivity test, and the staff settings, even when the rest of the settings file is invalid
-// (the staff screen is most useful exactly then).
+// (the staff screen is most useful exactly then). The PIN lockout is kept in the data folder
+// (lockout-store.ts), so restarting the kiosk does not reset it.
 import { X509Certificate } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import type { BankIdClient } from '../bankid/client'
@@ -17,6 +18,7 @@ import { settingsSchema } from '../settings/schema'
 import type { ConnectivityResult } from '../../shared/contract'
 import type { CertificateSummary } from './info'
 import { collectStaffInfo } from './info'
+import { openLockoutStore } from './lockout-store'
 import type { RecentErrors } from './recent-errors'
 import { StaffDesk } from './staff-desk'
 
@@ -29,6 +31,9 @@ export interface StaffWiring {
   /** The staff section: from the settings, or read on its own when the settings are invalid. */
   staff: StaffSettings
   version: string
+  /** The kiosk's data folder: the PIN lockout is kept there (staff-lockout.json). */
+  dataDir: string
+  /** The wall clock: the stored lockout's times are written in it. */
   now: () => Date
   logger: KioskLogger
   recentErrors: RecentErrors
@@ -53,6 +58,8 @@ export function withStaffDesk(wiring: StaffWiring): StaffDesk {
     pinHash: wiring.staff.pinHash,
     allowExit: wiring.staff.allowExit,
     exit: wiring.exit,
+    lockoutStore: openLockoutStore(wiring.dataDir),
+    wallNow: () => wiring.now().getTime(),
     log: (level, event, fields) => wiring.logger[level](event, fields),
     info: () =>
       collectStaffInfo({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkSettings } from '../../../src/main/settings/load'
-import { DEFAULT_SCRYPT, hashPin, parsePinHash, verifyPin } from '../../../src/main/staff/pin-hash'
+import { scryptSync } from 'node:crypto'
+import { DEFAULT_SCRYPT, MIN_PIN_DIGITS, hashPin, parsePinHash, verifyPin } from '../../../src/main/staff/pin-hash'
 
 /** The cheapest parameters the format accepts: the tests check behaviour, not cost. */
 const FAST = { N: 2 ** 14, r: 8, p: 1 }
@@ -20,33 +21,47 @@ describe('hashPin and verifyPin', () => {
   })
 
   it('accepts the right PIN only', async () => {
-    const stored = await hashPin('2580', FAST)
-    expect(await verifyPin('2580', stored)).toBe(true)
-    for (const wrong of ['2581', '0258', '25800', '258', '', '2580 ', 'abcd']) expect(await verifyPin(wrong, stored)).toBe(false)
+    const stored = await hashPin('258046', FAST)
+    expect(await verifyPin('258046', stored)).toBe(true)
+    for (const wrong of ['258047', '025804', '2580460', '25804', '2580', '', '258046 ', 'abcdef']) expect(await verifyPin(wrong, stored)).toBe(false)
   })
 
   it('salts every hash: the same PIN twice gives two different lines, both valid', async () => {
-    const a = await hashPin('9999', FAST)
-    const b = await hashPin('9999', FAST)
+    const a = await hashPin('999999', FAST)
+    const b = await hashPin('999999', FAST)
     expect(a).not.toBe(b)
-    expect(await verifyPin('9999', a)).toBe(true)
-    expect(await verifyPin('9999', b)).toBe(true)
+    expect(await verifyPin('999999', a)).toBe(true)
+    expect(await verifyPin('999999', b)).toBe(true)
   })
 
-  it('refuses to hash anything but 4 to 12 digits', async () => {
-    for (const pin of ['123', '1234567890123', '12a4', ' 1234', '', '١٢٣٤']) await expect(hashPin(pin, FAST)).rejects.toThrow(RangeError)
-    await expect(hashPin('1234', { N: 2 ** 13, r: 8, p: 1 })).rejects.toThrow(/out of bounds/)
+  it('refuses to hash anything but 6 to 12 digits', async () => {
+    for (const pin of ['123', '1234567890123', '12a456', ' 123456', '', '١٢٣٤٥٦']) await expect(hashPin(pin, FAST)).rejects.toThrow(RangeError)
+    await expect(hashPin('123456', { N: 2 ** 13, r: 8, p: 1 })).rejects.toThrow(/out of bounds/)
+  })
+
+  it('refuses a 4- or 5-digit PIN: a staff PIN has at least 6 digits', async () => {
+    expect(MIN_PIN_DIGITS).toBe(6)
+    for (const pin of ['1234', '12345']) await expect(hashPin(pin, FAST)).rejects.toThrow(/6 to 12 digits/)
+    expect(await verifyPin('123456', await hashPin('123456', FAST))).toBe(true)
+  })
+
+  it('still verifies a 4-digit PIN against a hash made before 6 digits were required (the hash cannot tell)', async () => {
+    const salt = Buffer.alloc(16, 3)
+    const old = `scrypt$16384$8$1$${salt.toString('base64')}$${scryptSync('4711', salt, 32, FAST).toString('base64')}`
+    expect(parsePinHash(old).ok).toBe(true)
+    expect(await verifyPin('4711', old)).toBe(true)
+    expect(await verifyPin('4712', old)).toBe(false)
   })
 
   it('answers false, never throws, for a malformed or tampered line', async () => {
-    const stored = await hashPin('4321', FAST)
+    const stored = await hashPin('432198', FAST)
     const parts = stored.split('$')
     const flipped = Buffer.from(parts[5] ?? '', 'base64')
     flipped[0] = (flipped[0] ?? 0) ^ 1
-    expect(await verifyPin('4321', [...parts.slice(0, 5), flipped.toString('base64')].join('$'))).toBe(false)
-    expect(await verifyPin('4321', [...parts.slice(0, 4), b64(16, 1), parts[5]].join('$'))).toBe(false)
-    expect(await verifyPin('4321', 'nonsense')).toBe(false)
-    expect(await verifyPin('4321', '4321')).toBe(false)
+    expect(await verifyPin('432198', [...parts.slice(0, 5), flipped.toString('base64')].join('$'))).toBe(false)
+    expect(await verifyPin('432198', [...parts.slice(0, 4), b64(16, 1), parts[5]].join('$'))).toBe(false)
+    expect(await verifyPin('432198', 'nonsense')).toBe(false)
+    expect(await verifyPin('432198', '432198')).toBe(false)
   })
 })
 
@@ -58,6 +73,7 @@ describe('parsePinHash', () => {
 
   it.each([
     ['the PIN itself', '123456', /never the PIN itself/],
+    ['a short PIN itself', '1234', /never the PIN itself/],
     ['another algorithm', line(16384, 8, 1).replace('scrypt', 'bcrypt'), /"scrypt\$" followed by five parts/],
     ['too few parts', 'scrypt$16384$8$1$abc', /five parts/],
     ['a cost that is not a number', line('x', 8, 1), /not a whole number/],
@@ -81,7 +97,7 @@ describe('parsePinHash', () => {
 
 describe('staff.pinHash in the settings', () => {
   it('accepts a line from hashPin, and staff.allowExit defaults to false', async () => {
-    const stored = await hashPin('1234', FAST)
+    const stored = await hashPin('123456', FAST)
     const checked = checkSettings({ staff: { pinHash: stored } })
     expect(checked.ok && checked.settings.staff).toEqual({ pinHash: stored, allowExit: false })
   })

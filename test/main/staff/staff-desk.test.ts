@@ -305,6 +305,54 @@ describe('StaffDesk: the PIN', () => {
     expect(t.desk.snapshot().staff).toBeNull()
   })
 
+  it('keeps its lockout in the store it is given: a new desk over the same store (a restarted kiosk) is still locked', async () => {
+    let saved: unknown
+    const lockoutStore = { load: () => saved, save: (record: unknown) => (saved = structuredClone(record)) }
+    const wallNow = () => Date.UTC(2026, 10, 24, 10, 0, 0)
+    const first = setUp({ lockoutStore, wallNow })
+    await first.send({ type: 'staff-open' })
+    for (let i = 0; i < 5; i++) await first.send({ type: 'staff-pin', pin: '1111' })
+    expect(first.latest().staff).toMatchObject({ fault: 'locked', lockedSeconds: 300 })
+    await first.desk.dispose()
+
+    const second = setUp({ lockoutStore, wallNow })
+    await second.send({ type: 'staff-open' })
+    expect(second.latest().staff).toEqual({ stage: 'pin', fault: 'locked', lockedSeconds: 300, attemptsLeft: 0 })
+    await second.send({ type: 'staff-pin', pin: PIN })
+    expect(second.latest().staff).toMatchObject({ stage: 'pin', fault: 'locked' })
+  })
+
+  it('logs a damaged lockout record (and locks), and a store that cannot be written, without the PIN', async () => {
+    const lockoutStore = {
+      load: (): unknown => 'garbage',
+      save: () => {
+        throw Object.assign(new Error('no space left'), { code: 'ENOSPC' })
+      },
+    }
+    const t = setUp({ lockoutStore, wallNow: () => Date.UTC(2026, 10, 24, 10, 0, 0) })
+    await t.send({ type: 'staff-open' })
+    expect(t.latest().staff).toMatchObject({ fault: 'locked', lockedSeconds: 300 })
+    expect(t.logs.filter((log) => log.event.startsWith('staff.lockout'))).toEqual([
+      { level: 'warn', event: 'staff.lockout-damaged', fields: { lockedSeconds: 300 } },
+      { level: 'warn', event: 'staff.lockout-save-failed', fields: { error: 'Error', code: 'ENOSPC' } },
+    ])
+  })
+
+  it('warns (without the PIN) when the right PIN is shorter than 6 digits: a hash made before 6 were required', async () => {
+    const t = setUp()
+    await t.send({ type: 'staff-open' })
+    await t.send({ type: 'staff-pin', pin: PIN })
+    expect(t.latest().staff?.stage).toBe('open')
+    expect(t.logs.filter((log) => log.event === 'staff.pin-too-short')).toEqual([
+      { level: 'warn', event: 'staff.pin-too-short', fields: { minimumDigits: 6 } },
+    ])
+    const long = setUp({ verify: (pin) => Promise.resolve(pin === '471100') })
+    await long.send({ type: 'staff-open' })
+    await long.send({ type: 'staff-pin', pin: '471100' })
+    expect(long.latest().staff?.stage).toBe('open')
+    expect(long.logs.map((log) => log.event)).not.toContain('staff.pin-too-short')
+  })
+
   it('works with the real scrypt hash', async () => {
     const t = setUp({ pinHash: await hashPin('271828', { N: 2 ** 14, r: 8, p: 1 }), verify: verifyPin })
     await t.send({ type: 'staff-open' })

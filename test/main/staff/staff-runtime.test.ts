@@ -14,7 +14,7 @@ import { ManualScheduler } from '../../support/manual-scheduler'
 import { decodeQrSvg } from '../../support/qr-decode'
 
 const PERSON = { personalNumber: '198112189389', givenName: 'Leila', surname: 'Bergström-Nour', securityCode: '192837' }
-const PIN = '5937'
+const PIN = '593716'
 const FAST = { N: 2 ** 14, r: 8, p: 1 }
 
 /** Every way the parent could show up in text. */
@@ -29,8 +29,7 @@ afterEach(async () => {
   runtime = null
 })
 
-async function start(settings: Record<string, unknown>, exit?: () => void) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-staff-'))
+async function start(settings: Record<string, unknown>, exit?: () => void, dataDir = mkdtempSync(join(tmpdir(), 'kiosk-staff-'))) {
   const settingsPath = join(dataDir, 'settings.json')
   writeFileSync(settingsPath, JSON.stringify(settings))
   const scheduler = new ManualScheduler()
@@ -64,7 +63,7 @@ async function start(settings: Record<string, unknown>, exit?: () => void) {
       await session.whenIdle()
     }
   }
-  return { runtime, settingsPath, send, step, latest: () => latest, sequences }
+  return { runtime, dataDir, settingsPath, send, step, latest: () => latest, sequences }
 }
 
 describe('the staff screen in the runtime', () => {
@@ -155,6 +154,22 @@ describe('the staff screen in the runtime', () => {
     expect(k.latest().screen).toMatchObject({ name: 'out-of-service' })
     await k.send({ type: 'staff-open' })
     expect(k.latest().staff).toBeNull()
+  })
+
+  it('is still locked after the kiosk is restarted over the same data folder', async () => {
+    const settings = { staff: { pinHash: await hashPin(PIN, FAST) } }
+    const k = await start(settings)
+    await k.send({ type: 'staff-open' })
+    for (let i = 0; i < 5; i++) await k.send({ type: 'staff-pin', pin: '000000' })
+    expect(k.latest().staff).toMatchObject({ fault: 'locked', lockedSeconds: 300 })
+    await k.runtime.close()
+    runtime = null
+
+    const again = await start(settings, undefined, k.dataDir)
+    await again.send({ type: 'staff-open' })
+    expect(again.latest().staff).toMatchObject({ stage: 'pin', fault: 'locked', lockedSeconds: 300 })
+    await again.send({ type: 'staff-pin', pin: PIN })
+    expect(again.latest().staff).toMatchObject({ stage: 'pin', fault: 'locked' })
   })
 
   it('exits through the host only when staff.allowExit is true', async () => {
