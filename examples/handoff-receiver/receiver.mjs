@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// An example receiver for the kiosk's hand-off (README.md, "Hand-off to the school's service"):
-// what a school's service does with a login the kiosk sends it. Node.js only, no dependencies.
+// An example receiver for the kiosk's hand-off (docs/handoff.md): what a school's service does with
+// a login the kiosk sends it. Node.js 20 or later; BankID's proof is checked with xml-crypto and
+// pkijs (package.json here), everything else with Node alone.
 //
-//   node receiver.mjs --cert server.crt --key server.key --secret-file handoff-secret.txt
+//   node receiver.mjs --cert server.crt --key server.key --secret-file handoff-secret.txt \
+//     --bankid-roots bankid-root-ca.pem
 //
 // It checks, in this order, and answers with the status in brackets when a check fails:
 //   POST [405] to its path [404], Content-Type application/json [415], at most 64 kB [413];
@@ -10,7 +12,14 @@
 //     with t within ±5 minutes of its own clock [401] and the HMAC compared in constant time [401];
 //   the body: JSON, version 1, and its nonce equal to the header's n [400];
 //   the nonce not seen before [409]: recorded once a request is accepted, kept for 10 minutes
-//     (longer than the ±5-minute window, so a copy can never outlive its record).
+//     (longer than the ±5-minute window, so a copy can never outlive its record);
+//   the body's BankID environment one this receiver accepts: production only, unless told [403];
+//   the orderRef not seen before [409], whatever the nonce: a login is used once;
+//   BankID's own proof (bankid-proof.mjs): the signature verifies and chains to --bankid-roots, is
+//     for the body's personnummer, and the OCSP response says "good", recently [403].
+// The HMAC only says which kiosk sent a login; the proof says BankID identified that person, so a
+// stolen kiosk secret cannot invent one. Several instances behind a load balancer must share the
+// nonce and orderRef stores (a database, Redis): in memory, as here, each instance has its own.
 // With --client-ca the kiosk must also present a client certificate from that CA (mutual TLS); with
 // --client-ca and no secret, the certificate is the only authentication.
 // Then it answers 200 with {"message": "..."} or, with --answer url, {"url": "..."}: by default a
@@ -24,10 +33,14 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:https'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { MAX_OCSP_AGE_SECONDS, certificatesFromPem, verifyBankIdProof } from './bankid-proof.mjs'
 
 export const SIGNATURE_HEADER = 'x-kiosk-signature'
 export const TOLERANCE_SECONDS = 300
 export const NONCE_TTL_SECONDS = 600
+/** An orderRef is remembered past the OCSP freshness window (+ clock skew): after that its proof is refused as old anyway. */
+export const ORDER_REF_TTL_SECONDS = MAX_OCSP_AGE_SECONDS + 300
+export const ENVIRONMENTS = ['production', 'test', 'simulator', 'custom']
 const MAX_BODY_BYTES = 64 * 1024
 const PROTOCOL_VERSION = 1
 
@@ -56,15 +69,19 @@ export function expectedSignature(secret, timestamp, nonce, body) {
   return createHmac('sha256', secret).update(`${timestamp}.${nonce}.`, 'utf8').update(body).digest('hex')
 }
 
-/** Remembers nonces for NONCE_TTL_SECONDS: the replay protection. */
+/** Remembers values (nonces; orderRefs) for ttlSeconds: the replay protection. In memory: one instance only. */
 export class NonceStore {
   #seen = new Map()
+  #ttl
+  constructor(ttlSeconds = NONCE_TTL_SECONDS) {
+    this.#ttl = ttlSeconds
+  }
   has(nonce, nowSeconds) {
     this.#prune(nowSeconds)
     return this.#seen.has(nonce)
   }
   add(nonce, nowSeconds) {
-    this.#seen.set(nonce, nowSeconds + NONCE_TTL_SECONDS)
+    this.#seen.set(nonce, nowSeconds + this.#ttl)
   }
   get size() {
     return this.#seen.size
@@ -76,10 +93,11 @@ export class NonceStore {
 
 /**
  * Every check of one request (see the top of this file). `secret` is a Buffer, or null when mutual
- * TLS alone authenticates. Returns { ok: true, payload } or { ok: false, status, reason }; on
- * success the nonce is recorded.
+ * TLS alone authenticates. `bankid`: { roots: X509Certificate[] (certificatesFromPem), environments:
+ * the accepted ones, orderRefs: a NonceStore(ORDER_REF_TTL_SECONDS) }. Returns { ok: true, payload }
+ * or { ok: false, status, reason }; on success the nonce and the orderRef are recorded.
  */
-export function verifyRequest({ headers, body, secret, nowSeconds, seen, toleranceSeconds = TOLERANCE_SECONDS }) {
+export function verifyRequest({ headers, body, secret, nowSeconds, seen, bankid, toleranceSeconds = TOLERANCE_SECONDS }) {
   const refuse = (status, reason) => ({ ok: false, status, reason })
   let signedNonce = null
   if (secret !== null) {
@@ -101,11 +119,25 @@ export function verifyRequest({ headers, body, secret, nowSeconds, seen, toleran
   }
   if (typeof payload.nonce !== 'string' || !/^[0-9a-f]{32}$/.test(payload.nonce)) return refuse(400, 'nonce missing')
   if (signedNonce !== null && payload.nonce !== signedNonce) return refuse(400, 'nonce differs from the signature')
-  for (const field of ['personnummer', 'givenName', 'surname', 'name', 'orderRef', 'kioskId', 'completedAt']) {
+  const fields = ['environment', 'personnummer', 'givenName', 'surname', 'name', 'orderRef', 'kioskId', 'completedAt', 'signature', 'ocspResponse']
+  for (const field of fields) {
     if (typeof payload[field] !== 'string') return refuse(400, `${field} missing`)
   }
   if (seen.has(payload.nonce, nowSeconds)) return refuse(409, 'nonce already used (replay)')
+  if (!bankid.environments.includes(payload.environment)) {
+    return refuse(403, `BankID environment "${ENVIRONMENTS.includes(payload.environment) ? payload.environment : 'unknown'}" not accepted`)
+  }
+  if (bankid.orderRefs.has(payload.orderRef, nowSeconds)) return refuse(409, 'orderRef already used (replay)')
+  const proof = verifyBankIdProof({
+    signature: payload.signature,
+    ocspResponse: payload.ocspResponse,
+    personnummer: payload.personnummer,
+    roots: bankid.roots,
+    nowMs: nowSeconds * 1000,
+  })
+  if (!proof.ok) return refuse(403, `BankID proof refused: ${proof.reason}`)
   seen.add(payload.nonce, nowSeconds)
+  bankid.orderRefs.add(payload.orderRef, nowSeconds)
   return { ok: true, payload }
 }
 
@@ -138,8 +170,8 @@ function portalPage(givenName) {
 
 /**
  * Starts the receiver. Options: cert, key (PEM), secret (Buffer or null), clientCa (PEM or null),
- * port (0 = any), host, path, answer ('message' | 'url'), message, pageUrl, frameAncestors,
- * unavailableTimes, now (ms), log.
+ * bankidRoots (PEM, required), acceptEnvironments (default ['production']), port (0 = any), host,
+ * path, answer ('message' | 'url'), message, pageUrl, frameAncestors, unavailableTimes, now (ms), log.
  */
 export async function startReceiver(options) {
   const {
@@ -147,6 +179,8 @@ export async function startReceiver(options) {
     key,
     secret = null,
     clientCa = null,
+    bankidRoots,
+    acceptEnvironments = ['production'],
     port = 0,
     host = '127.0.0.1',
     path = '/kiosk/login',
@@ -159,6 +193,11 @@ export async function startReceiver(options) {
     log = (line) => console.log(line),
   } = options
   if (secret === null && clientCa === null) throw new Error('give a secret (HMAC) or a client CA (mutual TLS), or both')
+  if (!bankidRoots) throw new Error("give BankID's root certificate (--bankid-roots): without it no login can be verified")
+  for (const environment of acceptEnvironments) {
+    if (!ENVIRONMENTS.includes(environment)) throw new Error(`unknown BankID environment "${environment}" (${ENVIRONMENTS.join(', ')})`)
+  }
+  const bankid = { roots: certificatesFromPem(bankidRoots), environments: [...acceptEnvironments], orderRefs: new NonceStore(ORDER_REF_TTL_SECONDS) }
   let unavailable = options.unavailableTimes ?? 0
   const seen = new NonceStore()
   const sessions = new Map()
@@ -205,10 +244,10 @@ export async function startReceiver(options) {
           return send(503, 'unavailable (as asked with --unavailable)')
         }
         const body = Buffer.concat(chunks)
-        const checked = verifyRequest({ headers: req.headers, body, secret, nowSeconds: Math.floor(now() / 1000), seen })
+        const checked = verifyRequest({ headers: req.headers, body, secret, nowSeconds: Math.floor(now() / 1000), seen, bankid })
         if (!checked.ok) return send(checked.status, checked.reason)
-        // Here a real service logs the parent in: checks the personnummer against its own records,
-        // and perhaps BankID's signature and OCSP response. This example only greets them.
+        // Here a real service logs the parent in: BankID's proof is checked, so it looks the
+        // personnummer up in its own records (is this a guardian?). This example only greets them.
         if (answer === 'url') {
           const token = randomBytes(16).toString('hex')
           sessions.set(token, { givenName: checked.payload.givenName })
@@ -256,6 +295,8 @@ async function main() {
       key: { type: 'string' },
       'secret-file': { type: 'string' },
       'client-ca': { type: 'string' },
+      'bankid-roots': { type: 'string' },
+      'accept-environment': { type: 'string', default: 'production' },
       port: { type: 'string', default: '8443' },
       host: { type: 'string', default: '127.0.0.1' },
       path: { type: 'string', default: '/kiosk/login' },
@@ -267,6 +308,10 @@ async function main() {
   })
   if (!values.cert || !values.key) throw new Error('--cert and --key (PEM files of the server certificate) are required')
   if (values.answer !== 'message' && values.answer !== 'url') throw new Error('--answer is "message" or "url"')
+  if (!values['bankid-roots']) {
+    throw new Error("--bankid-roots is required: BankID's root CA (PEM) for the environment you accept, or the simulator's signing-root-ca.pem with --accept-environment simulator")
+  }
+  const acceptEnvironments = values['accept-environment'].split(',').map((name) => name.trim())
   const envSecret = process.env.HANDOFF_SECRET
   const secret = values['secret-file'] ? readSecretFile(values['secret-file']) : envSecret ? Buffer.from(envSecret, 'utf8') : null
   if (secret !== null && secret.length < 32) throw new Error('the secret must be at least 32 bytes (the kiosk insists too)')
@@ -275,6 +320,8 @@ async function main() {
     key: readFileSync(values.key),
     secret,
     clientCa: values['client-ca'] ? readFileSync(values['client-ca']) : null,
+    bankidRoots: readFileSync(values['bankid-roots'], 'utf8'),
+    acceptEnvironments,
     port: Number(values.port),
     host: values.host,
     path: values.path,
@@ -283,7 +330,10 @@ async function main() {
     ...(values['page-url'] ? { pageUrl: values['page-url'] } : {}),
     unavailableTimes: Number(values.unavailable),
   })
-  console.log(`Hand-off receiver listening: ${receiver.url}  (${secret ? 'HMAC' : 'no HMAC'}${values['client-ca'] ? ', mutual TLS' : ''}; answers with a ${values.answer})`)
+  console.log(
+    `Hand-off receiver listening: ${receiver.url}  (${secret ? 'HMAC' : 'no HMAC'}${values['client-ca'] ? ', mutual TLS' : ''}; ` +
+      `BankID ${acceptEnvironments.join('/')} logins; answers with a ${values.answer})`,
+  )
   const stop = () => void receiver.close().then(() => process.exit(0))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

@@ -256,6 +256,7 @@ function gatewayHandoff(
     timeoutMs: settings.timeoutSeconds * 1000,
     allowedOrigins: settings.allowedOrigins,
     kioskId: 'gateway',
+    environment: config.settings.bankid.environment,
     log,
   })
   return { port: { deliver: (completion, options) => client.deliver(completion, options) }, close: () => client.close() }

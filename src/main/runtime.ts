@@ -119,6 +119,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
       scheduler,
       settings,
       version: options.version,
+      dataDir: options.dataDir,
       now,
       logger,
       recentErrors,
@@ -153,7 +154,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
   const environment = effective.bankid.environment
   if (environment === 'simulator') {
     simulator = await startSimulator({ pkiDir: join(options.dataDir, 'simulator'), clock: scheduler })
-    logger.info('simulator.start', { rpBaseUrl: simulator.rpBaseUrl, appUrl: simulator.appUrl })
+    logger.info('simulator.start', {
+      rpBaseUrl: simulator.rpBaseUrl,
+      appUrl: simulator.appUrl,
+      // What a hand-off receiver in test mode trusts for the simulator's login signatures.
+      signingRoot: simulator.pki.signingRootCaPath,
+    })
     connection = {
       baseUrl: simulator.rpBaseUrl,
       caPem: simulator.pki.serverCaPem,
@@ -187,7 +193,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
   monitor.setProbe(bankIdProbe(client, requestTimeoutMs))
   monitor.countSessionsWith((day) => counters.day(day))
   // The school's service after each login (product.md §5), when the settings turn it on.
-  const handoff = createHandoff(effective.handoff, settings.handoff, (level, event, fields) => logger[level](event, fields))
+  const handoff = createHandoff(
+    effective.handoff,
+    settings.handoff,
+    (level, event, fields) => logger[level](event, fields),
+    effective.bankid.environment,
+  )
   if (handoff) logger.info('handoff.enabled', { auth: effective.handoff.auth, origins: handoff.frameOrigins.length })
   const session = new KioskSession({
     bankId: client,

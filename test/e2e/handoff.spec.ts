@@ -50,7 +50,7 @@ test.describe('the service answers with a message', () => {
 
   test('over HTTP, the example receiver refuses a replayed and a tampered request', async ({ service }) => {
     const body = Buffer.from(
-      JSON.stringify(buildPayload(completionFor(), { kioskId: 'replayer', completedAt: new Date(), nonce: 'ab'.repeat(16) })),
+      JSON.stringify(buildPayload(completionFor(), { kioskId: 'replayer', environment: 'simulator', completedAt: new Date(), nonce: 'ab'.repeat(16) })),
     )
     const signature = signRequest(SECRET, body, 'ab'.repeat(16), Math.floor(Date.now() / 1000))
     const post = (sent: Buffer, header: string) => postTo(service.messages.url, service.pki.serverCaPem, sent, header)

@@ -7,7 +7,8 @@ import { createServer } from 'node:https'
 import type { Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { NonceStore, verifyRequest } from '../../examples/handoff-receiver/receiver.mjs'
+import { certificatesFromPem } from '../../examples/handoff-receiver/bankid-proof.mjs'
+import { NonceStore, ORDER_REF_TTL_SECONDS, verifyRequest } from '../../examples/handoff-receiver/receiver.mjs'
 import { gatewayHandoffPort } from '../../src/main/handoff/gateway-port'
 import { loadOrCreateSimulatorPki } from '../../src/main/simulator/certificates'
 import type { SimulatorPki } from '../../src/main/simulator/certificates'
@@ -31,6 +32,8 @@ let school: School
 
 async function startSchool(): Promise<School> {
   const seen = new NonceStore()
+  // The gateway signs nothing of BankID's: the simulator behind it does, under its signing root.
+  const bankid = { roots: certificatesFromPem(pki.proof.rootCertPem), environments: ['simulator' as const], orderRefs: new NonceStore(ORDER_REF_TTL_SECONDS) }
   const accepted: Record<string, unknown>[] = []
   const statuses: number[] = []
   const state = { answer: { message: 'Välkommen till föräldraportalen.' } as Record<string, unknown> }
@@ -38,7 +41,7 @@ async function startSchool(): Promise<School> {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
-      const verified = verifyRequest({ headers: req.headers, body: Buffer.concat(chunks), secret: SECRET, nowSeconds: Date.now() / 1000, seen })
+      const verified = verifyRequest({ headers: req.headers, body: Buffer.concat(chunks), secret: SECRET, nowSeconds: Date.now() / 1000, seen, bankid })
       if (!verified.ok) {
         statuses.push(verified.status)
         res.writeHead(verified.status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: verified.reason }))
@@ -119,7 +122,7 @@ describe('the gateway hands the login off', () => {
     expect(rig.screen()).toMatchObject({ name: 'handoff-message', givenName: PARENT.givenName, message: 'Välkommen till föräldraportalen.' })
     expect(school.accepted).toHaveLength(before + 1)
     // The service sees which reception it came from (the kiosk certificate's name) and BankID's proof.
-    expect(school.accepted.at(-1)).toMatchObject({ kioskId: 'reception-a', personnummer: pnr, givenName: PARENT.givenName })
+    expect(school.accepted.at(-1)).toMatchObject({ kioskId: 'reception-a', environment: 'simulator', personnummer: pnr, givenName: PARENT.givenName })
     expect(String(school.accepted.at(-1)?.signature).length).toBeGreaterThan(20)
     const logged = rig.gw.logger.entries().find((entry) => entry.event === 'gateway.handoff.message')
     expect(logged).toMatchObject({ kioskId: 'reception-a', status: 200, tries: 1 })

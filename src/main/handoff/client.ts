@@ -19,6 +19,7 @@ import type { TLSSocket } from 'node:tls'
 import { classifySocketError } from '../bankid/failure'
 import type { HandoffAuthMaterial } from '../settings/handoff-credentials'
 import type { HandoffCompletion } from './payload'
+import type { BankIdEnvironment } from '../bankid/environments'
 import { buildPayload, newNonce } from './payload'
 import type { HandoffAnswer } from './response'
 import { parseAnswer } from './response'
@@ -55,6 +56,8 @@ export interface HandoffClientOptions {
   timeoutMs: number
   allowedOrigins: readonly string[]
   kioskId: string
+  /** The BankID environment the logins come from: in every body, signed. */
+  environment: BankIdEnvironment
   now?: () => Date
   nonce?: () => string
   /** Waits before the 2nd and 3rd try. */
@@ -101,7 +104,7 @@ export class HandoffClient {
     const now = this.#options.now ?? (() => new Date())
     const nonce = options.nonce ?? (this.#options.nonce ?? newNonce)()
     const kioskId = options.kioskId ?? this.#options.kioskId
-    const payload = buildPayload(completion, { kioskId, completedAt: now(), nonce })
+    const payload = buildPayload(completion, { kioskId, environment: this.#options.environment, completedAt: now(), nonce })
     // Serialized once: the same bytes on every try. Local to this call: nothing keeps it afterwards.
     const body = Buffer.from(JSON.stringify(payload), 'utf8')
     const delays = this.#options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS

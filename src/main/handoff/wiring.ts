@@ -1,6 +1,7 @@
 // Puts the hand-off together from the settings (runtime.ts calls this): the client, the session's
 // port to it, and the origins the locked view may show (for the CSP and Electron's frame policy).
 import { hostname } from 'node:os'
+import type { BankIdEnvironment } from '../bankid/environments'
 import type { HandoffCredentials } from '../settings/handoff-credentials'
 import type { KioskSettings } from '../settings/schema'
 import type { HandoffPort } from '../session/kiosk-session'
@@ -27,6 +28,7 @@ export function createHandoff(
   settings: KioskSettings['handoff'],
   credentials: HandoffCredentials | null | undefined,
   log: HandoffLog,
+  environment: BankIdEnvironment,
 ): HandoffWiring | null {
   if (settings.enabled && settings.auth === 'gateway') {
     return {
@@ -43,6 +45,7 @@ export function createHandoff(
     timeoutMs: settings.timeoutSeconds * 1000,
     allowedOrigins: settings.allowedOrigins,
     kioskId: kioskIdFor(settings.kioskId),
+    environment,
     log,
   })
   return {

@@ -19,13 +19,18 @@ export interface Validity {
   notBefore: Date
   notAfter: Date
 }
-export type Profile = 'ca' | 'server' | 'client'
+/** ca, TLS server, TLS client, a person's signing certificate (BankID's user certificate), an OCSP responder. */
+export type Profile = 'ca' | 'server' | 'client' | 'signer' | 'ocsp'
 
 export interface IssueOptions {
   organization: string
   /** Server certificates: the names they answer to. Default 127.0.0.1, ::1 and localhost. */
   altNames?: { ips?: readonly string[]; dns?: readonly string[] }
+  /** More subject attributes after CN and O, e.g. a person's serialNumber (personnummer) and names. */
+  subject?: readonly { name: 'serialNumber' | 'givenName' | 'surname'; value: string }[]
 }
+
+export const OID_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9'
 
 const CLOCK_SKEW_MS = 60 * 60 * 1000
 
@@ -50,9 +55,15 @@ export function issueCertificate(
   cert.serialNumber = randomSerial()
   cert.validity.notBefore = window.notBefore
   cert.validity.notAfter = window.notAfter
+  // A person's name may hold å, ä, ö: UTF8String then; plain ASCII stays PrintableString, and a
+  // serialNumber (digits) is PrintableString per X.520. (@types/node-forge types valueTagClass wrongly.)
+  const attribute = (name: string, value: string, utf8: boolean): forge.pki.CertificateField =>
+    (utf8 ? { name, value, valueTagClass: forge.asn1.Type.UTF8 } : { name, value }) as forge.pki.CertificateField
+  const nonAscii = (text: string) => /[^\x20-\x7e]/.test(text)
   cert.setSubject([
-    { name: 'commonName', value: commonName },
-    { name: 'organizationName', value: options.organization },
+    attribute('commonName', commonName, nonAscii(commonName)),
+    attribute('organizationName', options.organization, nonAscii(options.organization)),
+    ...(options.subject ?? []).map(({ name, value }) => attribute(name, value, name !== 'serialNumber')),
   ])
   cert.setIssuer(issuer ? issuer.cert.subject.attributes : cert.subject.attributes)
 
@@ -66,10 +77,22 @@ export function issueCertificate(
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     )
+  } else if (profile === 'signer' || profile === 'ocsp') {
+    extensions.push(
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, nonRepudiation: profile === 'signer', critical: true },
+    )
   } else {
     extensions.push(
       { name: 'basicConstraints', cA: false, critical: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    )
+  }
+  if (profile === 'ocsp') {
+    extensions.push(
+      // id-kp-OCSPSigning (node-forge has no name for it), and id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1).
+      { name: 'extKeyUsage', [OID_OCSP_SIGNING]: true },
+      { id: '1.3.6.1.5.5.7.48.1.5', value: forge.asn1.toDer(forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.NULL, false, '')).getBytes() },
     )
   }
   if (profile === 'server') {

@@ -10,6 +10,8 @@ import { createSecureContext } from 'node:tls'
 import { defaultDataDir } from '../paths'
 import type { Issuer, KeyPair, Profile, Validity } from '../pki/issue'
 import { issueCertificate, issuerFromPem, newKeyPair, pkcs12, pkcs8, toPem, validity } from '../pki/issue'
+import { generateProofPki } from './bankid-proof'
+import type { ProofPkiPem } from './bankid-proof'
 
 /** Same passphrase as BankID's public test RP certificate, so the simulator feels like test. */
 export const CLIENT_PASSPHRASE = 'qwerty123'
@@ -36,6 +38,10 @@ export interface SimulatorPki {
   clientCertPath: string
   /** PEM private key, encrypted PKCS#8 (PBES2/AES-256-CBC): Node tls { key, passphrase } or curl --key --pass */
   clientKeyPath: string
+  /** What the simulator signs completed orders with (bankid-proof.ts): root, "bank" CA, person key, OCSP responder. */
+  proof: ProofPkiPem
+  /** The signing root CA: what a hand-off receiver in test mode trusts for the simulator's signatures. */
+  signingRootCaPath: string
 }
 
 const FILES = {
@@ -48,12 +54,27 @@ const FILES = {
   clientP12: 'client.p12',
   clientCert: 'client.crt',
   clientKey: 'client.key',
+  signingRootCa: 'signing-root-ca.pem',
+  signingCa: 'signing-ca.pem',
+  signingCaKey: 'signing-ca.key',
+  personKey: 'signing-person.key',
+  ocspCert: 'ocsp.crt',
+  ocspKey: 'ocsp.key',
   readme: 'README.txt',
 } as const
 type FileId = keyof typeof FILES
 
 /** Files that hold private keys (encrypted or not): readable by the owner only. */
-const PRIVATE: ReadonlySet<FileId> = new Set(['serverCaKey', 'serverKey', 'clientCaKey', 'clientP12', 'clientKey'])
+const PRIVATE: ReadonlySet<FileId> = new Set([
+  'serverCaKey',
+  'serverKey',
+  'clientCaKey',
+  'clientP12',
+  'clientKey',
+  'signingCaKey',
+  'personKey',
+  'ocspKey',
+])
 
 const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000
 
@@ -69,6 +90,12 @@ rp-ca.key        its private key (unencrypted)
 client.p12       the RP client certificate and key as PKCS#12, passphrase ${CLIENT_PASSPHRASE}
 client.crt       the same client certificate as PEM
 client.key       its private key as encrypted PKCS#8 PEM, passphrase ${CLIENT_PASSPHRASE}
+
+signing-root-ca.pem  the root of the simulator's login signatures (not BankID's): a hand-off receiver
+                     in test mode trusts it to verify simulated logins, and nothing else should
+signing-ca.pem/.key  the "bank" CA that issues simulated people's certificates and the OCSP responder's
+signing-person.key   the key every simulated person signs with (their certificates differ)
+ocsp.crt/.key        the OCSP responder that vouches for those certificates
 
 Example:
   curl --cacert ssl-root-ca.pem --cert client.crt --key client.key --pass ${CLIENT_PASSPHRASE} https://127.0.0.1:<port>/
@@ -124,6 +151,7 @@ async function generate(now: Date): Promise<Record<FileId, string | Buffer>> {
     newKeyPair(),
     newKeyPair(),
   ])
+  const proof = await generateProofPki(now)
   const serverCa = issue('BankID Kiosk Simulator SSL Root CA', 'ca', serverCaKeys, null, validity(now, 10))
   const clientCa = issue('BankID Kiosk Simulator RP CA', 'ca', clientCaKeys, null, validity(now, 10))
   const serverIssuer = { cert: serverCa, key: serverCaKeys.forgeKey }
@@ -148,6 +176,12 @@ async function generate(now: Date): Promise<Record<FileId, string | Buffer>> {
       cipher: 'aes-256-cbc',
       passphrase: CLIENT_PASSPHRASE,
     }) as string,
+    signingRootCa: proof.rootCertPem,
+    signingCa: proof.issuingCertPem,
+    signingCaKey: proof.issuingKeyPem,
+    personKey: proof.personKeyPem,
+    ocspCert: proof.ocspCertPem,
+    ocspKey: proof.ocspKeyPem,
     readme: README,
   }
 }
@@ -168,10 +202,25 @@ async function load(dir: string, now: Date): Promise<SimulatorPki | undefined> {
     const clientCa = new X509Certificate(clientCaPem)
     const client = new X509Certificate(await text('clientCert'))
     const pfx = await readFile(file('clientP12'))
+    const proof: ProofPkiPem = {
+      rootCertPem: await text('signingRootCa'),
+      issuingCertPem: await text('signingCa'),
+      issuingKeyPem: await text('signingCaKey'),
+      personKeyPem: await text('personKey'),
+      ocspCertPem: await text('ocspCert'),
+      ocspKeyPem: await text('ocspKey'),
+    }
+    const signingRoot = new X509Certificate(proof.rootCertPem)
+    const signingCa = new X509Certificate(proof.issuingCertPem)
+    const ocsp = new X509Certificate(proof.ocspCertPem)
     const fresh = (cert: X509Certificate) =>
       Date.parse(cert.validFrom) <= now.getTime() && Date.parse(cert.validTo) > now.getTime() + RENEW_BEFORE_MS
     const usable =
-      [serverCa, server, clientCa, client].every(fresh) &&
+      [serverCa, server, clientCa, client, signingRoot, signingCa, ocsp].every(fresh) &&
+      signingCa.verify(signingRoot.publicKey) &&
+      ocsp.verify(signingCa.publicKey) &&
+      signingCa.checkPrivateKey(createPrivateKey(proof.issuingKeyPem)) &&
+      ocsp.checkPrivateKey(createPrivateKey(proof.ocspKeyPem)) &&
       server.checkIssued(serverCa) &&
       server.verify(serverCa.publicKey) &&
       client.checkIssued(clientCa) &&
@@ -196,6 +245,8 @@ async function load(dir: string, now: Date): Promise<SimulatorPki | undefined> {
       clientP12Path: file('clientP12'),
       clientCertPath: file('clientCert'),
       clientKeyPath: file('clientKey'),
+      proof,
+      signingRootCaPath: file('signingRootCa'),
     }
   } catch {
     return undefined // missing or unreadable files: regenerate

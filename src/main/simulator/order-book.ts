@@ -5,7 +5,11 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock'
 import { qrAuthCode } from '../bankid/qr'
+import type { ProofInput, SignedProof } from './bankid-proof'
 import type { PeopleRegistry, SimulatedPerson } from './people'
+
+/** Signs a completed order's proof (SimulatorProofSigner.prove): the signature and the OCSP response. */
+export type ProveCompletion = (input: ProofInput) => SignedProof
 
 export interface SimulatorTimings {
   /** No app picked the order up within this → failed startFailed (~30 s, §7). */
@@ -99,13 +103,15 @@ export class OrderBook {
   readonly #orders = new Map<string, Order>()
   readonly #clock: Clock
   readonly #people: PeopleRegistry
+  readonly #prove: ProveCompletion
   timings: SimulatorTimings
   /** §7: whether a second order for the same person also kills the first one (v5.1 behaviour). */
   conflictCancelsExisting = true
 
-  constructor(clock: Clock, people: PeopleRegistry, timings: SimulatorTimings = BANKID_TIMINGS) {
+  constructor(clock: Clock, people: PeopleRegistry, prove: ProveCompletion, timings: SimulatorTimings = BANKID_TIMINGS) {
     this.#clock = clock
     this.#people = people
+    this.#prove = prove
     this.timings = timings
   }
 
@@ -310,7 +316,14 @@ export class OrderBook {
   }
 
   #completionData(order: Order, person: SimulatedPerson): Record<string, unknown> {
-    const signature = signatureXml(order, person)
+    const { signature, ocspResponse } = this.#prove({
+      type: order.type,
+      personalNumber: person.personalNumber,
+      givenName: person.givenName,
+      surname: person.surname,
+      userVisibleData: order.userVisibleData,
+      userNonVisibleData: order.userNonVisibleData,
+    })
     return {
       user: {
         personalNumber: person.personalNumber,
@@ -324,8 +337,8 @@ export class OrderBook {
       },
       bankIdIssueDate: '2024-01-15Z',
       ...(order.requirement.mrtd ? { stepUp: { mrtd: true } } : {}),
-      signature: Buffer.from(signature, 'utf8').toString('base64'),
-      ocspResponse: randomBytes(96).toString('base64'),
+      signature,
+      ocspResponse,
       ...(order.returnRisk ? { risk: 'low' } : {}),
     }
   }
@@ -350,18 +363,4 @@ function forgetAt(order: Order, t: SimulatorTimings): number {
     return order.createdAt + t.unscannedCollectableMs
   }
   return endedAt + t.failedCollectableMs
-}
-
-// Not a real XML signature: enough structure for a client that stores or inspects it.
-function signatureXml(order: Order, person: SimulatedPerson): string {
-  const visible = order.userVisibleData ? `<usrVisibleData>${order.userVisibleData}</usrVisibleData>` : ''
-  const nonVisible = order.userNonVisibleData ? `<usrNonVisibleData>${order.userNonVisibleData}</usrNonVisibleData>` : ''
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>' +
-    '<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><Object><bankIdSignedData>' +
-    `<srvInfo><nonce>${randomBytes(16).toString('base64')}</nonce></srvInfo>` +
-    `<clientInfo><funcId>${order.type === 'auth' ? 'Identification' : 'Signing'}</funcId></clientInfo>` +
-    `${visible}${nonVisible}<subject>${person.personalNumber}</subject>` +
-    '</bankIdSignedData></Object><SignatureValue>U2ltdWxhdG9y</SignatureValue></Signature>'
-  )
 }

@@ -7,6 +7,7 @@ import { monotonicClock } from '../clock'
 import { CLIENT_PASSPHRASE, loadOrCreateSimulatorPki } from './certificates'
 import type { SimulatorPki } from './certificates'
 import { createControlServer } from './control-server'
+import { SimulatorProofSigner } from './bankid-proof'
 import { FaultTable } from './faults'
 import { BANKID_TIMINGS, OrderBook } from './order-book'
 import type { SimulatorTimings } from './order-book'
@@ -44,7 +45,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const clock = options.clock ?? monotonicClock
   const pki = await loadOrCreateSimulatorPki(options.pkiDir)
   const people = new PeopleRegistry()
-  const orders = new OrderBook(clock, people, { ...BANKID_TIMINGS, ...options.timings })
+  const signer = new SimulatorProofSigner(pki.proof)
+  const orders = new OrderBook(clock, people, (input) => signer.prove(input), { ...BANKID_TIMINGS, ...options.timings })
   const faults = new FaultTable()
   const log = new RequestLog()
   const rp = createRpServer({
@@ -115,6 +117,7 @@ export function describeSimulator(simulator: RunningSimulator): string {
     `  Certificates:   ${pki.dir}`,
     `    trust only:   ${pki.serverCaPath}`,
     `    client:       ${pki.clientCertPath} + ${pki.clientKeyPath}, or ${pki.clientP12Path} (passphrase ${CLIENT_PASSPHRASE})`,
+    `    logins signed under: ${pki.signingRootCaPath}   (a hand-off receiver in test mode trusts this)`,
     '',
     'Start an order:',
     `  curl --cacert '${pki.serverCaPath}' --cert '${pki.clientCertPath}' --key '${pki.clientKeyPath}' --pass ${CLIENT_PASSPHRASE} \\`,

@@ -27,16 +27,22 @@ export async function launchKiosk(settings: string, chromiumArgs: readonly strin
   return { app, page }
 }
 
-/** The built-in simulator's control API, found through the kiosk's log under dataDir/logs. */
-export function simulatorAppUrl(dataDir: string): string {
+/** The kiosk's simulator.start log line, under dataDir/logs. */
+function simulatorStart(dataDir: string): { appUrl: string; signingRoot: string } {
   const logs = join(dataDir, 'logs')
   for (const file of readdirSync(logs)) {
     for (const line of readFileSync(join(logs, file), 'utf8').split('\n')) {
-      if (line.includes('"simulator.start"')) return (JSON.parse(line) as { appUrl: string }).appUrl
+      if (line.includes('"simulator.start"')) return JSON.parse(line) as { appUrl: string; signingRoot: string }
     }
   }
   throw new Error('the kiosk logged no simulator.start')
 }
+
+/** The built-in simulator's control API, found through the kiosk's log under dataDir/logs. */
+export const simulatorAppUrl = (dataDir: string): string => simulatorStart(dataDir).appUrl
+
+/** Where the built-in simulator keeps the root its login signatures chain to (a receiver in test mode trusts it). */
+export const simulatorSigningRoot = (dataDir: string): string => simulatorStart(dataDir).signingRoot
 
 /** POSTs `body` to the simulator's control API at `path`; its JSON answer. */
 export async function simulatorControl(dataDir: string, path: string, body: unknown = {}): Promise<unknown> {

@@ -10,7 +10,7 @@ import type { Fixtures, Page } from '@playwright/test'
 import { startReceiver } from '../../../examples/handoff-receiver/receiver.mjs'
 import type { RunningReceiver } from '../../../examples/handoff-receiver/receiver.mjs'
 import type { SimulatorPki } from '../../../src/main/simulator/certificates'
-import { SECRET, SECRET_TEXT, handoffPki } from '../../support/handoff'
+import { SECRET, SECRET_TEXT, handoffPki, receiverTrust } from '../../support/handoff'
 import { freshPersonalNumber, scanQr, startLogin } from './kiosk'
 import type { Kiosk, KioskSettingsFile } from './kiosk'
 
@@ -38,7 +38,7 @@ export const serviceFixtures: Fixtures<object, { service: Service }> = {
       const dir = mkdtempSync(join(tmpdir(), 'kiosk-handoff-e2e-'))
       const secretFile = join(dir, 'handoff-secret.txt')
       writeFileSync(secretFile, `${SECRET_TEXT}\n`)
-      const common = { cert: pki.serverCertPem, key: pki.serverKeyPem, secret: SECRET, log: () => undefined }
+      const common = { cert: pki.serverCertPem, key: pki.serverKeyPem, secret: SECRET, ...(await receiverTrust()), log: () => undefined }
       const messages = await startReceiver({ ...common, message: MESSAGE })
       const pages = await startReceiver({ ...common, answer: 'url' })
       const sockets = new Set<Socket>()

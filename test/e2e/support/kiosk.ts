@@ -17,6 +17,7 @@ import { openCounterStore } from '../../../src/main/counters/outcome-counters'
 import { startRuntime } from '../../../src/main/runtime'
 import type { KioskRuntime } from '../../../src/main/runtime'
 import { loadOrCreateSimulatorPki } from '../../../src/main/simulator/certificates'
+import { TEST_PKI_DIR } from '../../support/simulator'
 import type { RunningSimulator } from '../../../src/main/simulator/simulator'
 import type { Screen, ScreenName } from '../../../src/shared/contract'
 import { ManualScheduler } from '../../support/manual-scheduler'
@@ -47,8 +48,11 @@ export interface KioskSettingsFile {
   staff?: { pinHash?: string; allowExit?: boolean }
 }
 
-/** Generating the simulator's RSA keys is slow: once per run, then copied into each kiosk's data folder. */
-const SHARED_PKI = join(tmpdir(), 'bankid-kiosk-e2e-pki')
+/**
+ * Generating the simulator's RSA keys is slow: once per run, then copied into each kiosk's data
+ * folder. The unit tests' folder: the hand-off tests' school trusts its signing root.
+ */
+const SHARED_PKI = TEST_PKI_DIR
 let pkiReady: Promise<unknown> | null = null
 
 export class Kiosk {

@@ -12,7 +12,7 @@ import { HandoffClient } from '../../../src/main/handoff/client'
 import type { HandoffClientOptions, HandoffResult } from '../../../src/main/handoff/client'
 import { parseSignatureHeader, verifySignature } from '../../../src/main/handoff/signature'
 import type { SimulatorPki } from '../../../src/main/simulator/certificates'
-import { PERSON, SECRET, completionFor, handoffPki, hmacAuth, mtlsAuth } from '../../support/handoff'
+import { PERSON, SECRET, completionFor, handoffPki, hmacAuth, mtlsAuth, receiverTrust } from '../../support/handoff'
 
 let pki: SimulatorPki
 beforeAll(async () => {
@@ -79,6 +79,7 @@ function client(url: string, overrides: Partial<HandoffClientOptions> = {}): Han
     timeoutMs: 2_000,
     allowedOrigins: ['https://portal.example-skola.se'],
     kioskId: 'reception-1',
+    environment: 'simulator',
     retryDelaysMs: [10, 20],
     log: (level, event, fields) => logs.push({ level, event, fields }),
     ...overrides,
@@ -91,7 +92,14 @@ const deliver = (made: HandoffClient, signal?: AbortSignal): Promise<HandoffResu
   made.deliver(completionFor(), signal ? { signal } : {})
 
 async function receiver(options: Partial<Parameters<typeof startReceiver>[0]> = {}): Promise<RunningReceiver> {
-  const running = await startReceiver({ cert: pki.serverCertPem, key: pki.serverKeyPem, secret: SECRET, log: () => undefined, ...options })
+  const running = await startReceiver({
+    cert: pki.serverCertPem,
+    key: pki.serverKeyPem,
+    secret: SECRET,
+    ...(await receiverTrust()),
+    log: () => undefined,
+    ...options,
+  })
   closers.push(() => running.close())
   return running
 }
@@ -117,7 +125,9 @@ describe('with the example receiver', () => {
     const allowed = await deliver(client(running.url, { allowedOrigins: [running.origin] }))
     expect(allowed.ok && allowed.answer).toMatchObject({ kind: 'url' })
     expect(allowed.ok && allowed.answer.kind === 'url' && allowed.answer.url).toMatch(new RegExp(`^${running.origin}/portal\\?session=[0-9a-f]{32}$`))
-    expect(await deliver(client(running.url))).toMatchObject({ ok: false, reference: 'HO-ORIGIN', status: 200 })
+    // Another login (the receiver accepts each orderRef once), whose answer's origin is not allowed.
+    const other = completionFor(PERSON, 'b1f6c3e0-5d43-4f6e-9a5e-2f0c1d7e8a90')
+    expect(await client(running.url).deliver(other)).toMatchObject({ ok: false, reference: 'HO-ORIGIN', status: 200 })
   })
 
   it('over mutual TLS: the client certificate is the authentication', async () => {
@@ -153,6 +163,7 @@ describe('what is sent', () => {
     expect(payload).toMatchObject({
       version: 1,
       kioskId: 'hus-a',
+      environment: 'simulator',
       completedAt: '2026-11-24T09:00:00.000Z',
       personnummer: PERSON.personalNumber,
       givenName: PERSON.givenName,

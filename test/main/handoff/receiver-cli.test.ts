@@ -42,6 +42,8 @@ it('verifies the kiosk’s HMAC and answers; prints one line per request without
     '--cert', pki.serverCertPath,
     '--key', pki.serverKeyPath,
     '--secret-file', join(dir, 'secret.txt'),
+    '--bankid-roots', pki.signingRootCaPath,
+    '--accept-environment', 'simulator',
     '--port', '0',
     '--message', 'Hej från receptionen',
   ])
@@ -52,6 +54,7 @@ it('verifies the kiosk’s HMAC and answers; prints one line per request without
     timeoutMs: 3_000,
     allowedOrigins: [],
     kioskId: 'reception-1',
+    environment: 'simulator',
   })
   try {
     expect(await client.deliver(completionFor())).toMatchObject({ ok: true, answer: { kind: 'message', message: 'Hej från receptionen' } })
@@ -63,13 +66,19 @@ it('verifies the kiosk’s HMAC and answers; prints one line per request without
   expect(output()).not.toContain('Fatima')
 })
 
-it('refuses to start without a certificate, or with a short secret', async () => {
+it('refuses to start without a certificate, with a short secret, or without BankID’s root', async () => {
   await expect(run(['--port', '0'])).rejects.toThrow(/--cert and --key/)
   const pki = await handoffPki()
   const dir = mkdtempSync(join(tmpdir(), 'receiver-'))
   dirs.push(dir)
   writeFileSync(join(dir, 'short.txt'), 'too short')
-  await expect(run(['--cert', pki.serverCertPath, '--key', pki.serverKeyPath, '--secret-file', join(dir, 'short.txt'), '--port', '0'])).rejects.toThrow(
+  const roots = ['--bankid-roots', pki.signingRootCaPath]
+  await expect(run(['--cert', pki.serverCertPath, '--key', pki.serverKeyPath, '--secret-file', join(dir, 'short.txt'), ...roots, '--port', '0'])).rejects.toThrow(
     /at least 32 bytes/,
+  )
+  // Without BankID's root it cannot verify any login: it does not start.
+  writeFileSync(join(dir, 'secret.txt'), `${SECRET_TEXT}\n`)
+  await expect(run(['--cert', pki.serverCertPath, '--key', pki.serverKeyPath, '--secret-file', join(dir, 'secret.txt'), '--port', '0'])).rejects.toThrow(
+    /--bankid-roots is required/,
   )
 })

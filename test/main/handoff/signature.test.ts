@@ -1,16 +1,23 @@
 // The HMAC scheme, from both ends: what the kiosk signs, what a receiver (ours, and the example in
 // examples/handoff-receiver, which has no dependency on the kiosk's code) accepts and refuses.
 import { createHmac } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
-import { NonceStore, verifyRequest } from '../../../examples/handoff-receiver/receiver.mjs'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { certificatesFromPem } from '../../../examples/handoff-receiver/bankid-proof.mjs'
+import { NonceStore, ORDER_REF_TTL_SECONDS, verifyRequest } from '../../../examples/handoff-receiver/receiver.mjs'
+import type { BankIdChecks } from '../../../examples/handoff-receiver/receiver.mjs'
 import { buildPayload } from '../../../src/main/handoff/payload'
 import { parseSignatureHeader, signRequest, verifySignature } from '../../../src/main/handoff/signature'
-import { SECRET, completionFor } from '../../support/handoff'
+import { SECRET, completionFor, handoffPki } from '../../support/handoff'
 
+// The proofs are signed now (their OCSP responses must be recent), so the requests are made now too.
+const { proof } = await handoffPki()
 const NONCE = '0123456789abcdef0123456789abcdef'
-const T = 1_764_000_000
+const T = Math.floor(Date.now() / 1000)
+const completion = completionFor()
 const body = (nonce = NONCE) =>
-  Buffer.from(JSON.stringify(buildPayload(completionFor(), { kioskId: 'reception-1', completedAt: new Date(T * 1000), nonce })))
+  Buffer.from(
+    JSON.stringify(buildPayload(completion, { kioskId: 'reception-1', environment: 'simulator', completedAt: new Date(T * 1000), nonce })),
+  )
 
 describe('signRequest', () => {
   it('is t=<seconds>,n=<nonce>,v1=<hex HMAC-SHA256 of "t.n.body">', () => {
@@ -65,6 +72,10 @@ describe('verifySignature', () => {
 })
 
 describe('the example receiver’s checks (verifyRequest)', () => {
+  let bankid: BankIdChecks
+  beforeEach(() => {
+    bankid = { roots: certificatesFromPem(proof.rootCertPem), environments: ['simulator'], orderRefs: new NonceStore(ORDER_REF_TTL_SECONDS) }
+  })
   const request = (overrides: { header?: string; body?: Buffer; now?: number } = {}) => {
     const signed = overrides.body ?? body()
     return {
@@ -72,6 +83,7 @@ describe('the example receiver’s checks (verifyRequest)', () => {
       body: signed,
       secret: SECRET,
       nowSeconds: overrides.now ?? T,
+      bankid,
     }
   }
 
@@ -116,17 +128,18 @@ describe('the example receiver’s checks (verifyRequest)', () => {
 
   it('with mutual TLS alone (no secret) checks the body and the nonce only', () => {
     const seen = new NonceStore()
-    expect(verifyRequest({ headers: {}, body: body(), secret: null, nowSeconds: T, seen }).ok).toBe(true)
-    expect(verifyRequest({ headers: {}, body: body(), secret: null, nowSeconds: T, seen })).toMatchObject({ status: 409 })
+    expect(verifyRequest({ headers: {}, body: body(), secret: null, nowSeconds: T, seen, bankid }).ok).toBe(true)
+    expect(verifyRequest({ headers: {}, body: body(), secret: null, nowSeconds: T, seen, bankid })).toMatchObject({ status: 409 })
   })
 })
 
 describe('buildPayload', () => {
   it('carries the person, BankID’s proof, the kiosk, the time and the nonce, in a fixed order', () => {
-    const payload = buildPayload(completionFor(), { kioskId: 'reception-1', completedAt: new Date(T * 1000), nonce: NONCE })
+    const payload = buildPayload(completionFor(), { kioskId: 'reception-1', environment: 'test', completedAt: new Date(T * 1000), nonce: NONCE })
     expect(Object.keys(payload)).toEqual([
       'version',
       'kioskId',
+      'environment',
       'completedAt',
       'nonce',
       'orderRef',
@@ -140,7 +153,8 @@ describe('buildPayload', () => {
     expect(payload).toMatchObject({
       version: 1,
       kioskId: 'reception-1',
-      completedAt: '2025-11-24T16:00:00.000Z',
+      environment: 'test',
+      completedAt: new Date(T * 1000).toISOString(),
       nonce: NONCE,
       personnummer: '199001012385',
       givenName: 'Fatima',

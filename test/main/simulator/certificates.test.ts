@@ -25,10 +25,16 @@ const ALL_FILES = [
   'client.crt',
   'client.key',
   'client.p12',
+  'ocsp.crt',
+  'ocsp.key',
   'rp-ca.key',
   'rp-ca.pem',
   'server.crt',
   'server.key',
+  'signing-ca.key',
+  'signing-ca.pem',
+  'signing-person.key',
+  'signing-root-ca.pem',
   'ssl-root-ca.key',
   'ssl-root-ca.pem',
 ]
@@ -134,7 +140,7 @@ describe('a freshly generated simulator PKI', () => {
   })
 
   it.skipIf(process.platform === 'win32')('makes private key files readable by the owner only', async () => {
-    for (const name of ['ssl-root-ca.key', 'rp-ca.key', 'server.key', 'client.key', 'client.p12']) {
+    for (const name of ['ssl-root-ca.key', 'rp-ca.key', 'server.key', 'client.key', 'client.p12', 'signing-ca.key', 'signing-person.key', 'ocsp.key']) {
       expect((await stat(path.join(pki.dir, name))).mode & 0o777, name).toBe(0o600)
     }
     expect((await stat(path.join(pki.dir, 'server.crt'))).mode & 0o077).toBe(0o044)
@@ -411,10 +417,10 @@ describe('loading an existing simulator PKI', () => {
 })
 
 /** The path fields of pki, moved to dir. */
-function pathsIn(dir: string, pki: SimulatorPki): Partial<SimulatorPki> {
+function pathsIn(dir: string, pki: SimulatorPki): Partial<Record<keyof SimulatorPki, string>> {
   const moved: Partial<Record<keyof SimulatorPki, string>> = { dir }
   for (const [key, value] of Object.entries(pki)) {
-    if (key.endsWith('Path')) moved[key as keyof SimulatorPki] = path.join(dir, path.basename(value))
+    if (key.endsWith('Path') && typeof value === 'string') moved[key as keyof SimulatorPki] = path.join(dir, path.basename(value))
   }
   return moved
 }

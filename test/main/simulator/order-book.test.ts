@@ -2,12 +2,15 @@
 // reference §7, person conflicts, security codes, and a property test over random operations.
 import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { qrPayload } from '../../../src/main/bankid/qr'
 import { BANKID_TIMINGS, OrderBook } from '../../../src/main/simulator/order-book'
 import type { BookResult, CollectAnswer, NewOrder, OrderRequirement } from '../../../src/main/simulator/order-book'
 import { PeopleRegistry, WRONG_CODES_BEFORE_BLOCK } from '../../../src/main/simulator/people'
 import { ManualClock } from '../../support/manual-clock'
+import { testProofPki, testProofSigner } from '../../support/proof-signer'
+import { certificatesFromPem, verifyBankIdProof } from '../../../examples/handoff-receiver/bankid-proof.mjs'
+import type { ProveCompletion } from '../../../src/main/simulator/order-book'
 
 const RP = 'rp-fingerprint-a'
 const ANNA = '199001012385' // the registry's first (default) person
@@ -16,11 +19,17 @@ const MOHAMMED = '198505152382'
 let clock: ManualClock
 let people: PeopleRegistry
 let book: OrderBook
+let prove: ProveCompletion
+
+beforeAll(async () => {
+  const signer = await testProofSigner()
+  prove = (input) => signer.prove(input)
+})
 
 beforeEach(() => {
   clock = new ManualClock()
   people = new PeopleRegistry()
-  book = new OrderBook(clock, people)
+  book = new OrderBook(clock, people, prove)
 })
 
 interface Created {
@@ -106,7 +115,7 @@ describe('QR scan verification', () => {
   })
 
   it('honours a configured qrMaxAgeSeconds', () => {
-    book = new OrderBook(clock, people, { ...BANKID_TIMINGS, qrMaxAgeSeconds: 0 })
+    book = new OrderBook(clock, people, prove, { ...BANKID_TIMINGS, qrMaxAgeSeconds: 0 })
     const order = create()
     clock.advance(3_000)
     expect(scanAt(order, 2)).toEqual(rejected('The QR code is too old'))
@@ -187,6 +196,22 @@ describe('QR scan verification', () => {
     })
   })
 
+  it("signs the completion like BankID: a receiver verifies it, for this person, under the simulator's signing root", async () => {
+    const order = create({ personalNumber: MOHAMMED }, { type: 'sign', userVisibleData: Buffer.from('Jag godkänner').toString('base64') })
+    pickUp(order)
+    book.enterSecurityCode(order.orderRef, '123456')
+    const done = collect(order.orderRef) as { completionData: { signature: string; ocspResponse: string } }
+    const { signature, ocspResponse } = done.completionData
+    const roots = certificatesFromPem((await testProofPki()).rootCertPem)
+    expect(verifyBankIdProof({ signature, ocspResponse, personnummer: MOHAMMED, roots, nowMs: Date.now() })).toEqual({
+      ok: true,
+      personnummer: MOHAMMED,
+      funcId: 'Signing',
+    })
+    expect(verifyBankIdProof({ signature, ocspResponse, personnummer: ANNA, roots, nowMs: Date.now() }).ok).toBe(false)
+    expect(Buffer.from(signature, 'base64').toString('utf8')).toContain(`<usrVisibleData charset="UTF-8" visible="wysiwys">${Buffer.from('Jag godkänner').toString('base64')}<`)
+  })
+
   it('a scan without one uses the default person', () => {
     const order = create()
     pickUp(order)
@@ -216,7 +241,7 @@ describe('timings', () => {
   })
 
   it('uses configured timings', () => {
-    book = new OrderBook(clock, people, { ...BANKID_TIMINGS, startWindowMs: 5_000, orderLifetimeMs: 7_000 })
+    book = new OrderBook(clock, people, prove, { ...BANKID_TIMINGS, startWindowMs: 5_000, orderLifetimeMs: 7_000 })
     const unscanned = create()
     const scanned = create()
     pickUp(scanned)
@@ -542,7 +567,7 @@ describe('any sequence of operations', () => {
       fc.property(fc.boolean(), fc.array(opArb, { minLength: 5, maxLength: 80 }), (cancelsExisting, ops) => {
         clock = new ManualClock()
         people = new PeopleRegistry()
-        book = new OrderBook(clock, people)
+        book = new OrderBook(clock, people, prove)
         book.conflictCancelsExisting = cancelsExisting
         const refs: Created[] = []
         const final = new Map<string, CollectAnswer>()
