@@ -11,19 +11,29 @@ import { registerKioskIpc } from './ipc/kiosk-ipc'
 import { startRuntime } from './runtime'
 import type { KioskRuntime } from './runtime'
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, resolveAppRequest } from './shell/app-protocol'
+import { findDebuggingSwitch } from './shell/debugging-switches'
 import { PreventDisplaySleepService } from './shell/display-sleep'
+import { guardFileChoosers, lockedViewOrigins } from './shell/file-chooser'
 import { framableHeaders } from './shell/frame-policy'
 import { hardenWebContents } from './shell/harden'
 import { ParentBoundary } from './shell/parent-boundary'
 import { isPermissionAllowed } from './shell/permissions'
 import { QuietTime } from './shell/quiet-time'
 import { RecoveryPolicy } from './shell/recovery'
+import { refuseClientCertificates, refuseDownloads, refuseHttpAuth } from './shell/refusals'
 import { KioskUpdateService } from './shell/updater'
 import { KIOSK_PARTITION, kioskWindowOptions } from './shell/window-options'
 import { IPC_CHANNELS } from '../shared/ipc-channels'
 
 const RENDERER_DIR = join(import.meta.dirname, '../renderer')
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs')
+
+// First of all: no debugging switch (remote debugging would let anyone on the machine drive the kiosk).
+const debuggingSwitch = findDebuggingSwitch(process.argv, app.commandLine, { platform: process.platform, isPackaged: app.isPackaged })
+if (debuggingSwitch) {
+  console.error('app.debugging-switch-refused', { switch: debuggingSwitch })
+  app.exit(1)
+}
 
 // Before `ready`: app:// is a standard, secure scheme, so it has a real origin of its own.
 protocol.registerSchemesAsPrivileged([
@@ -132,12 +142,18 @@ async function main(): Promise<void> {
   // Every web contents is hardened as it is created; what it blocks goes to the kiosk's log once
   // that is open (before, to the console).
   let logBlocked = (event: string, fields: Record<string, unknown>) => console.warn(event, fields)
-  app.on('web-contents-created', (_event, contents) =>
-    hardenWebContents(contents, app.isPackaged, (event, fields) => logBlocked(event, fields), () => frameOrigins),
-  )
+  app.on('web-contents-created', (_event, contents) => {
+    // No file dialog: every file chooser is intercepted; until it is, frames show nothing.
+    const choosers = guardFileChoosers(contents, (event, fields) => logBlocked(event, fields))
+    hardenWebContents(contents, app.isPackaged, (event, fields) => logBlocked(event, fields), () => lockedViewOrigins(choosers, frameOrigins))
+  })
+  // No client certificate and no HTTP authentication for any page.
+  refuseClientCertificates(app, (event, fields) => logBlocked(event, fields))
+  refuseHttpAuth(app, (event, fields) => logBlocked(event, fields))
   await app.whenReady()
   Menu.setApplicationMenu(null)
   serveRenderer()
+  for (const downloads of [session.fromPartition(KIOSK_PARTITION), session.defaultSession]) refuseDownloads(downloads, (event, fields) => logBlocked(event, fields))
 
   const runtime = await startRuntime({
     argv: process.argv,
@@ -191,4 +207,4 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => app.quit())
 }
 
-void main()
+if (!debuggingSwitch) void main()

@@ -100,3 +100,48 @@ test('quitting cancels the pending BankID order', async () => {
   expect(log).toContain('"event":"order.cancelled"')
   expect(log).not.toContain(PERSON)
 })
+
+/** The kiosk page's document, typed for the few things these tests touch. */
+interface ProbeDocument {
+  createElement(tag: 'a' | 'input'): { type: string; id: string; href: string; download: string; click(): void; showPicker(): void }
+  body: { append(node: unknown): void }
+}
+const kioskLog = () =>
+  readdirSync(join(dataDir, 'logs'))
+    .map((file) => readFileSync(join(dataDir, 'logs', file), 'utf8'))
+    .join('\n')
+
+// The two below need Chromium itself (the file chooser interception, will-download): the unit tests
+// in test/main/shell check the handlers against stand-ins. Like the others here, skipped where
+// Electron's binary is missing.
+test('no file dialog from the kiosk page either: showPicker() on a file input is intercepted and logged', async () => {
+  // Playwright's evaluate runs with a user gesture, which showPicker() needs. (The function runs in
+  // the page: it can use nothing from this file but types.)
+  await page.evaluate(() => {
+    const document = (globalThis as unknown as { document: ProbeDocument }).document
+    const input = document.createElement('input')
+    input.type = 'file'
+    document.body.append(input)
+    input.showPicker()
+  })
+  await expect.poll(kioskLog).toContain('"event":"file-chooser.blocked"')
+  expect(kioskLog()).toContain('"origin":"kiosk-page"')
+  expect(app.windows()).toHaveLength(1)
+  await expect(page.locator('.kiosk')).toHaveAttribute('data-screen', 'welcome')
+})
+
+test('downloads are refused (will-download): cancelled, and logged with the origin only', async () => {
+  await page.evaluate(() => {
+    const document = (globalThis as unknown as { document: ProbeDocument }).document
+    const link = document.createElement('a')
+    link.href = URL.createObjectURL(new Blob(['199001012385'], { type: 'text/plain' }))
+    link.download = 'kvitto.txt'
+    document.body.append(link)
+    link.click()
+  })
+  await expect.poll(kioskLog).toContain('"event":"download.blocked"')
+  expect(kioskLog()).toContain('"from":"app://kiosk"')
+  expect(kioskLog()).not.toContain('kvitto')
+  expect(app.windows()).toHaveLength(1)
+  await expect(page.locator('.kiosk')).toHaveAttribute('data-screen', 'welcome')
+})

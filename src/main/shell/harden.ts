@@ -30,7 +30,7 @@ export interface HardenableContents {
 export type HardenLog = (event: string, fields: Record<string, unknown>) => void
 
 /** Only the scheme and host of a URL go to the log: a query could carry anything. */
-function originOf(url: string): string {
+export function originOf(url: string): string {
   try {
     const parsed = new URL(url)
     return `${parsed.protocol}//${parsed.host}`

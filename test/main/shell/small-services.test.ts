@@ -68,7 +68,7 @@ describe('QuietTime', () => {
 })
 
 describe('permissions', () => {
-  it.each(['media', 'geolocation', 'notifications', 'midiSysex', 'openExternal', 'fullscreen', 'clipboard-read', 'hid', 'toString'])(
+  it.each(['media', 'geolocation', 'notifications', 'midiSysex', 'openExternal', 'fullscreen', 'clipboard-read', 'hid', 'fileSystem', 'toString'])(
     'refuses %s',
     (permission) => expect(isPermissionAllowed(permission)).toBe(false),
   )

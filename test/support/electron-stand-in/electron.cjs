@@ -29,7 +29,7 @@ const ipcHandlers = new Map()
 const sessions = new Map()
 
 function makeSession(partition) {
-  const entry = { protocolHandlers: {}, permissionRequestHandler: null, permissionCheckHandler: null, devicePermissionHandler: null, headersReceived: null, cleared: [] }
+  const entry = { events: {}, protocolHandlers: {}, permissionRequestHandler: null, permissionCheckHandler: null, devicePermissionHandler: null, headersReceived: null, cleared: [] }
   record.partitions[partition] = { protocols: [], permissionRequest: false, permissionCheck: false, devicePermission: false, headersReceived: null }
   const summary = record.partitions[partition]
   return {
@@ -58,6 +58,9 @@ function makeSession(partition) {
         entry.headersReceived = handler
       },
     },
+    on(event, listener) {
+      ;(entry.events[event] ??= []).push(listener)
+    },
     clearStorageData: async () => entry.cleared.push('storage'),
     clearCache: async () => entry.cleared.push('cache'),
     clearAuthCache: async () => entry.cleared.push('auth'),
@@ -72,9 +75,23 @@ const session = {
 }
 session.defaultSession = session.fromPartition('(default)')
 
+/** webContents.debugger: records the DevTools protocol commands and answers each with {}. */
+class Debugger extends EventEmitter {
+  constructor() {
+    super()
+    this.commands = []
+  }
+  attach() {}
+  sendCommand(method, params, sessionId) {
+    this.commands.push(sessionId ? [method, params, sessionId] : [method, params])
+    return Promise.resolve({})
+  }
+}
+
 class WebContents extends EventEmitter {
   constructor() {
     super()
+    this.debugger = new Debugger()
     this.openHandler = null
     this.zoomLimits = null
     this.destroyed = false
@@ -124,6 +141,11 @@ BrowserWindow.created = []
 
 const app = {
   isPackaged: process.env.STAND_IN_PACKAGED === '1',
+  /** Chromium's parse of the command line: only `--name[=value]` forms. */
+  commandLine: {
+    hasSwitch: (name) => process.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)),
+    getSwitchValue: (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? '',
+  },
   requestSingleInstanceLock() {
     record.singleInstanceLock = true
     return true
