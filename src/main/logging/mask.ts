@@ -1,8 +1,23 @@
 // Masking of personal data before anything reaches a log line (product.md §6: a personnummer or a
 // person's name is never written to a log). Every value a caller logs goes through
 // maskPersonalData first; the result is a JSON-safe copy with:
-// - every personnummer-like digit run replaced by PERSONNUMMER_MASK, in every string, every
-//   number, every object key and every Error message and stack;
+// - every personnummer-like number replaced by PERSONNUMMER_MASK, in every string, every number,
+//   every object key and every Error message and stack. Personnummer-like is: 10 or 12 digits,
+//   grouped as date + last four (YYYYMMDD NNNN or YYMMDD NNNN), where
+//   - a digit is any Unicode decimal digit (\p{Nd}): ASCII, fullwidth U+FF10-FF19, Arabic-Indic
+//     U+0660-0669, Persian U+06F0-06F9 and every other script, mixed freely;
+//   - between the year, the month, the day and the last four there may be one separator each
+//     (none is fine too): spaces (one or more of U+0020, no-break U+00A0, figure U+2007, thin
+//     U+2009, narrow no-break U+202F; or a single URL-encoded %20), or one dash or plus ('-', '+',
+//     U+2010 hyphen, U+2011 non-breaking hyphen, U+2012 figure dash, U+2013 en dash, U+2014 em
+//     dash, U+2212 minus, U+FE63 small hyphen-minus, U+FF0B fullwidth plus, U+FF0D fullwidth
+//     hyphen-minus, or URL-encoded %2B / %2D in either case), possibly with spaces around it; so
+//     19900101-2385, 900101+2385, 1990-01-01-2385, 90 01 01 2385, 900101%2B2385 are all masked;
+//   - not preceded or followed by another digit of any script; letters and punctuation around it
+//     do not matter; no date or Luhn check.
+//   Not masked: other separators ('.', '/', ':', '_', tabs), a separator between the century and
+//   the year or inside the last four, other groupings (phone numbers like 070-123 45 67), and any
+//   other number of digits. ISO timestamps, ports, counters and orderRef hashes stay readable.
 // - the value under a personal key (personalNumber, name, givenName, ...) replaced by REDACTED,
 //   whatever it is;
 // - an `orderRef` replaced by its hash, under `orderRefHash`.
@@ -10,20 +25,42 @@
 // a message, only pass it under one of the personal keys (if at all).
 import { createHash } from 'node:crypto'
 
-/** What a personnummer-like digit run becomes. */
+/** What a personnummer-like number becomes. */
 export const PERSONNUMMER_MASK = '[personnummer]'
 /** What the value under a personal key becomes. */
 export const REDACTED = '[redacted]'
 /** The key an orderRef hash is logged under; the logger moves a logged `orderRef` here, hashed. */
 export const ORDER_REF_HASH_KEY = 'orderRefHash'
 
+/** A digit of any script: ASCII, fullwidth, Arabic-Indic, Persian, Devanagari, ... */
+const DIGIT = String.raw`\p{Nd}`
+/** A space: ASCII, no-break, figure, thin, narrow no-break. */
+const SPACE = String.raw`[\u0020\u00A0\u2007\u2009\u202F]`
+/** One dash or plus: ASCII, the Unicode hyphens and dashes, minus, small and fullwidth forms, URL-encoded. */
+const DASH = String.raw`(?:[-+\u2010-\u2014\u2212\uFE63\uFF0B\uFF0D]|%2[BbDd])`
 /**
- * 10 or 12 digits, optionally with one '-' or '+' before the last four, and not part of a longer
- * digit run. Letters around it do not matter ("pnr199001012385" is masked too). No date or Luhn
- * check: a wrongly typed number is just as personal. Phone numbers written as ten digits and
- * organisation numbers (NNNNNN-NNNN) are masked as well; that is the price of not guessing.
+ * What may stand between two groups: one URL-encoded space, or spaces, or one dash or plus, with
+ * optional spaces around it. %20 is not repeatable: its "20" are digits, so "%20%20%20..." would
+ * give every "20" a start that scans the rest of the run (quadratic time).
  */
-const PERSONNUMMER_LIKE = /(?<!\d)(?:\d{8}|\d{6})[-+]?\d{4}(?!\d)/g
+const SEPARATOR = `(?:%20|${SPACE}+(?:${DASH}${SPACE}*)?|${DASH}${SPACE}*)`
+const TWO = `${DIGIT}{2}`
+const FOUR = `${DIGIT}{4}`
+
+/**
+ * 10 or 12 digits of any script, grouped as (YY)YY MM DD NNNN with an optional separator after
+ * each of the first three groups, and not part of a longer digit run. See the top of this file for
+ * the exact digits and separators. Letters around it do not matter ("pnr199001012385" is masked
+ * too). No date or Luhn check: a wrongly typed number is just as personal. Phone numbers written
+ * as ten digits, organisation numbers (NNNNNN-NNNN) and a date followed by a four-digit number
+ * ("2026-12-07 1430"; in "2026-12-07 2027-01-01" the first date and the year) are masked as
+ * well; that is the price of not guessing. The separator has no ambiguous repetition, so a long
+ * run of spaces or dashes costs linear time, not exponential.
+ */
+const PERSONNUMMER_LIKE = new RegExp(
+  `(?<!${DIGIT})(?:${FOUR}|${TWO})${SEPARATOR}?${TWO}${SEPARATOR}?${TWO}${SEPARATOR}?${FOUR}(?!${DIGIT})`,
+  'gu',
+)
 
 /** Keys whose values are personal whatever they hold, compared lower-case without '_' or '-'. */
 const PERSONAL_KEYS = new Set([
@@ -63,7 +100,7 @@ function isPersonalKey(key: string): boolean {
   )
 }
 
-/** Replaces every personnummer-like digit run in a text. */
+/** Replaces every personnummer-like number in a text (see the top of this file for the shapes). */
 export function maskText(text: string): string {
   return text.replace(PERSONNUMMER_LIKE, PERSONNUMMER_MASK)
 }
