@@ -47,6 +47,8 @@ export function createHttpsTransport(options: TransportOptions): BankIdTransport
     keepAlive: true,
     maxSockets: options.maxSockets ?? 4,
     ca: options.caPem,
+    // Explicit: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not turn checking off.
+    rejectUnauthorized: true,
     ...(credentials.kind === 'pkcs12' ? { pfx: credentials.pfx } : { cert: credentials.cert, key: credentials.key }),
     ...(credentials.passphrase === undefined ? {} : { passphrase: credentials.passphrase }),
     minVersion: 'TLSv1.2',

@@ -87,6 +87,8 @@ export class HandoffClient {
     this.#agent = new Agent({
       keepAlive: false,
       minVersion: 'TLSv1.2',
+      // Explicit: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not turn checking off.
+      rejectUnauthorized: true,
       ...(options.caPem === null ? {} : { ca: options.caPem }),
       ...(auth.kind === 'mtls' ? { pfx: auth.pfx, ...(auth.passphrase === undefined ? {} : { passphrase: auth.passphrase }) } : {}),
     })

@@ -85,7 +85,13 @@ export class HeartbeatSender {
     this.#url = new URL(options.url)
     if (this.#url.protocol !== 'https:') throw new Error('the heartbeat address must be https')
     // No keep-alive: one request every few minutes, and nothing left open between beats.
-    this.#agent = new Agent({ keepAlive: false, minVersion: 'TLSv1.2', ...(options.caPem === null ? {} : { ca: options.caPem }) })
+    // rejectUnauthorized explicit: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment must not turn checking off.
+    this.#agent = new Agent({
+      keepAlive: false,
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: true,
+      ...(options.caPem === null ? {} : { ca: options.caPem }),
+    })
   }
 
   /** Failed beats since the last one that got through. */
