@@ -12,7 +12,7 @@ import { startReceiver } from '../../examples/handoff-receiver/receiver.mjs'
 import type { RunningReceiver } from '../../examples/handoff-receiver/receiver.mjs'
 import { SECRET, SECRET_TEXT, handoffPki } from '../support/handoff'
 import { decodeQrSvg } from '../support/qr-decode'
-import { launchKiosk, simulatorControl, skipWithoutElectron } from './support/electron'
+import { launchKiosk, simulatorControl, simulatorSigningRoot, skipWithoutElectron } from './support/electron'
 
 skipWithoutElectron()
 
@@ -36,9 +36,23 @@ const log = () =>
     .map((file) => readFileSync(join(dataDir, 'logs', file), 'utf8'))
     .join('\n')
 
-test.beforeAll(async () => {
+/** The school's receiver, trusting the signing root of the simulator the kiosk runs (its own, in Electron's data folder). */
+async function startSchool(bankidRoots: string, port = 0): Promise<RunningReceiver> {
   const pki = await handoffPki()
-  receiver = await startReceiver({ cert: pki.serverCertPem, key: pki.serverKeyPem, secret: SECRET, answer: 'url', log: () => undefined })
+  return startReceiver({
+    cert: pki.serverCertPem,
+    key: pki.serverKeyPem,
+    secret: SECRET,
+    bankidRoots,
+    acceptEnvironments: ['simulator'],
+    answer: 'url',
+    port,
+    log: () => undefined,
+  })
+}
+
+test.beforeAll(async () => {
+  receiver = await startSchool((await handoffPki()).proof.rootCertPem)
 })
 test.afterAll(async () => {
   await receiver?.close()
@@ -56,6 +70,7 @@ test.beforeEach(async () => {
       logging: { directory: join(dataDir, 'logs'), level: 'debug' },
       handoff: {
         enabled: true,
+        demo: true,
         url: receiver.url,
         secret: { file: 'handoff-secret.txt' },
         ca: pki.serverCaPath,
@@ -66,6 +81,10 @@ test.beforeEach(async () => {
   // The test service's certificate is from the simulator's CA, which Chromium does not know
   // (handoff.ca is for the kiosk's own POST; the locked view trusts what the OS trusts).
   ;({ app, page } = await launchKiosk(settings, ['--ignore-certificate-errors']))
+  // Only now is the kiosk's simulator (and its signing root) known: the school restarts on its port, trusting it.
+  const port = receiver.port
+  await receiver.close()
+  receiver = await startSchool(readFileSync(simulatorSigningRoot(dataDir), 'utf8'), port)
   await control('/api/people', PERSON)
 })
 
@@ -128,5 +147,35 @@ test('"Logga ut" wipes the view and the session’s storage (the school’s cook
   const html = await page.content()
   expect(html).not.toContain('Fatima')
   expect(html).not.toContain(PERSON.personalNumber)
+  expect(log()).not.toContain(PERSON.personalNumber)
+})
+
+/** The framed page's document, typed for the few things this test touches. */
+interface FrameDocument {
+  createElement(tag: 'input'): { type: string; id: string }
+  getElementById(id: string): { files: { length: number } } | null
+  body: { append(node: unknown): void }
+}
+
+test('a file input on the school’s page opens no file dialog: intercepted in the out-of-process frame, logged, never answered', async () => {
+  const frame = await logInToTheView()
+  await frame.evaluate(() => {
+    const document = (globalThis as unknown as { document: FrameDocument }).document
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.id = 'kiosk-e2e-upload'
+    document.body.append(input)
+  })
+  // A real click (Playwright sends the input events), as a parent's finger would.
+  await page.frameLocator('iframe.service-frame').locator('#kiosk-e2e-upload').click()
+  await expect.poll(log).toContain('"event":"file-chooser.blocked"')
+  expect(log()).toContain(`"origin":"${receiver.origin}"`)
+  // No dialog, no window, the view where it was, and the page got no file.
+  expect(app.windows()).toHaveLength(1)
+  await expect(page.locator('.kiosk')).toHaveAttribute('data-screen', 'handoff-view')
+  const files = await frame.evaluate(
+    () => (globalThis as unknown as { document: FrameDocument }).document.getElementById('kiosk-e2e-upload')?.files.length ?? -1,
+  )
+  expect(files).toBe(0)
   expect(log()).not.toContain(PERSON.personalNumber)
 })

@@ -404,13 +404,25 @@ export const SETTING_RULES: readonly SettingRule[] = [
     probes: [{ handoff: { passphrase: { env: 'KIOSK_HANDOFF_PASSPHRASE' } } }, { handoff: { auth: 'mtls', passphrase: {} } }],
   },
   {
+    key: 'handoff.demo',
+    kind: 'check',
+    text:
+      'Refused with any `bankid.environment` but `"simulator"`, so it cannot be left on when the kiosk goes live. ' +
+      '(`handoff.enabled` true with the simulator is refused without it.)',
+    probes: [{ bankid: { environment: 'test', certificate: { pkcs12: 'rp.p12' } }, handoff: { demo: true } }],
+  },
+  {
     key: 'handoff.allowedOrigins',
     kind: 'check',
-    text: 'Each an `https://` origin without a path, query or user name, and each at most once.',
+    text:
+      'Each an `https://` origin without a path, query or user name, and each at most once; the host is a DNS name ' +
+      '(letters, digits, dashes) or an IP address, never a wildcard, `;`, `,` or a quote (the origins go into the ' +
+      'kiosk page\'s Content-Security-Policy).',
     probes: [
       { handoff: { allowedOrigins: ['https://portal.example-skola.se/start'] } },
       { handoff: { allowedOrigins: ['http://portal.example-skola.se'] } },
       { handoff: { allowedOrigins: ['https://portal.example-skola.se', 'https://portal.example-skola.se'] } },
+      { handoff: { allowedOrigins: ['https://*.example-skola.se'] } },
     ],
   },
   {

@@ -649,6 +649,17 @@ export const handoff = section({
         'CA in the operating system for those.)',
       examples: ['school-root-ca.pem'],
     }),
+  demo: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .meta({
+      description:
+        'true declares a demonstration: the hand-off may then run while `bankid.environment` is "simulator". ' +
+        'Without it the kiosk refuses that combination, so that simulated logins are never signed with a real ' +
+        'service\'s secret. Never set it on a kiosk that talks to a real service. (The body names the environment ' +
+        'in any case, and the example receiver accepts "simulator" only when told to.)',
+      examples: [true],
+    }),
   allowedOrigins: z
     .array(httpsOrigin, { error: 'must be a list of https:// origins' })
     .max(20, { error: 'must list at most 20 origins' })
@@ -872,6 +883,23 @@ export const settingsSchema = z.strictObject(
       code: 'custom',
       path: ['handoff', 'auth'],
       message: `can be "gateway" only when "bankid.environment" is "custom", not "${settings.bankid.environment}"`,
+    })
+  }
+  const simulator = settings.bankid.environment === 'simulator'
+  if (settings.handoff.enabled && simulator && settings.handoff.demo !== true) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['handoff', 'enabled'],
+      message:
+        'can be true with "bankid.environment" "simulator" only when "handoff.demo" is also true, so that simulated ' +
+        'logins never reach a real service with its real secret',
+    })
+  }
+  if (settings.handoff.demo === true && !simulator) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['handoff', 'demo'],
+      message: `can be true only when "bankid.environment" is "simulator", and that is "${settings.bankid.environment}"`,
     })
   }
 })

@@ -69,6 +69,7 @@ export function handoffSettings(service: Service, url: string, extra: KioskSetti
     ...extra,
     handoff: {
       enabled: true,
+      demo: true,
       url,
       kioskId: 'e2e-reception',
       secret: { file: service.secretFile },

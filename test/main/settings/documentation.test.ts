@@ -83,7 +83,7 @@ describe('the settings’ descriptions', () => {
     expect(leaves).toContain('bankid.passphrase.env')
     expect(leaves).toContain('banks')
     expect(leaves).not.toContain('bankid.certificate')
-    expect(leaves).toHaveLength(57)
+    expect(leaves).toHaveLength(58)
   })
 
   it('agrees with zod’s JSON Schema about which settings there are', () => {

@@ -27,7 +27,8 @@ const problemOf = (settings: unknown) => {
   const result = checkSettings(settings)
   return result.ok ? null : result.problem
 }
-const ENABLED = { enabled: true, url: 'https://portal.example-skola.se/kiosk/login' }
+// The simulator is the default environment: a hand-off with it is a demonstration, said so.
+const ENABLED = { enabled: true, url: 'https://portal.example-skola.se/kiosk/login', demo: true }
 
 describe('the schema', () => {
   it('is off by default, and these are the defaults', () => {
@@ -59,6 +60,17 @@ describe('the schema', () => {
     [{ kioskId: 'reception 1' }, 'Setting "handoff.kioskId" must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit (it is "reception 1").'],
   ])('%j → %s', (handoff, sentence) => {
     expect(problemOf({ handoff })).toBe(sentence)
+  })
+
+  it('refuses the hand-off with the simulator unless it is declared a demonstration (simulated logins signed with a real secret)', () => {
+    const { demo: _demo, ...real } = { ...ENABLED, secret: { env: 'HANDOFF_SECRET' } }
+    expect(problemOf({ handoff: real })).toBe(
+      'Setting "handoff.enabled" can be true with "bankid.environment" "simulator" only when "handoff.demo" is also true, so that simulated logins never reach a real service with its real secret (it is true).',
+    )
+    expect(checkSettings({ handoff: { ...real, demo: true } }).ok).toBe(true)
+    expect(problemOf({ bankid: { environment: 'test', certificate: { pkcs12: 'rp.p12' } }, handoff: { demo: true } })).toBe(
+      'Setting "handoff.demo" can be true only when "bankid.environment" is "simulator", and that is "test" (it is true).',
+    )
   })
 
   it('never repeats a secret or a URL that might hold one', () => {
