@@ -110,7 +110,7 @@ function checkSignature(signatureBase64, roots, nowMs) {
     refuse('signature XML is malformed')
   }
   if (!ALLOWED_SIGNATURE_ALGORITHMS.has(signed.signatureAlgorithm)) refuse('signature algorithm not allowed')
-  let valid = false
+  let valid
   try {
     valid = signed.checkSignature(xml)
   } catch {

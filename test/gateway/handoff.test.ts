@@ -82,6 +82,7 @@ afterAll(() => school.close())
 
 const handoffSettings = () => ({
   enabled: true,
+  demo: true,
   url: school.url,
   auth: 'hmac',
   secret: { file: 'handoff-secret.txt' },

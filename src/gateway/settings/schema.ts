@@ -10,6 +10,7 @@ import {
   SECTION_PHRASE,
   certificate,
   filePath,
+  checkHandoffDemo,
   handoff as kioskHandoff,
   oneOf,
   passphrase,
@@ -250,6 +251,7 @@ export const gatewaySettingsSchema = z.strictObject(
       ctx.addIssue({ code: 'custom', path: [key], message: `is required (${what})` })
     }
   }
+  checkHandoffDemo(settings, ctx)
 })
 
 export type ParsedGatewaySettings = z.output<typeof gatewaySettingsSchema>

@@ -885,6 +885,17 @@ export const settingsSchema = z.strictObject(
       message: `can be "gateway" only when "bankid.environment" is "custom", not "${settings.bankid.environment}"`,
     })
   }
+  checkHandoffDemo(settings, ctx)
+})
+
+/**
+ * The hand-off with the simulator is a demonstration, and says so (handoff.demo): simulated logins
+ * must never be signed with a real service's secret. The kiosk's and the gateway's settings alike.
+ */
+export function checkHandoffDemo(
+  settings: { bankid: { environment: string }; handoff: { enabled: boolean; demo?: boolean | undefined } },
+  ctx: z.RefinementCtx,
+): void {
   const simulator = settings.bankid.environment === 'simulator'
   if (settings.handoff.enabled && simulator && settings.handoff.demo !== true) {
     ctx.addIssue({
@@ -902,7 +913,7 @@ export const settingsSchema = z.strictObject(
       message: `can be true only when "bankid.environment" is "simulator", and that is "${settings.bankid.environment}"`,
     })
   }
-})
+}
 
 export type KioskSettings = z.output<typeof settingsSchema>
 

@@ -2,7 +2,7 @@
 // read from an injected clock and every state change that time causes (startFailed after the
 // start window, expiredTransaction, forgetting ended orders) is worked out lazily on access, so
 // there are no timers to leak and tests can move the clock by minutes in one step.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock'
 import { qrAuthCode } from '../bankid/qr'
 import type { ProofInput, SignedProof } from './bankid-proof'

@@ -172,7 +172,8 @@ interface Mistake {
 }
 
 const rpFiles = (passphrase: string) => ({ 'rp.p12': { copy: sim.clientP12Path }, 'rp-passphrase.txt': `${passphrase}\n` })
-const hmacHandoff = { enabled: true, url: 'https://portal.example-skola.se/kiosk/login', secret: { file: 'handoff-secret.txt' } }
+// base() is on the simulator: a hand-off there is a demonstration, and says so.
+const hmacHandoff = { enabled: true, demo: true, url: 'https://portal.example-skola.se/kiosk/login', secret: { file: 'handoff-secret.txt' } }
 
 const MISTAKES: Mistake[] = [
   { what: 'no server section', settings: merged({ server: undefined }), key: 'server', problem: /^Setting "server" is required \(the gateway's TLS server certificate, which kiosks check\)\.$/ },
@@ -312,9 +313,10 @@ const MISTAKES: Mistake[] = [
     key: 'handoff.secret.file',
     problem: /^Setting "handoff\.secret\.file": the secret in the file \/.*\/handoff-secret\.txt is too short \(19 bytes; at least 32;/,
   },
+  { what: 'the hand-off with the simulator, not declared a demonstration', settings: merged({ handoff: { ...hmacHandoff, demo: undefined } }), files: { 'handoff-secret.txt': SECRETS.goodHandoff }, key: 'handoff.enabled', problem: /^Setting "handoff\.enabled" can be true with "bankid\.environment" "simulator" only when "handoff\.demo" is also true/ },
   { what: 'handoff.auth "gateway" on the gateway', settings: merged({ handoff: { auth: 'gateway' } }), key: 'handoff.auth', problem: /^Setting "handoff\.auth" must be "hmac" or "mtls" on the gateway \(it is the gateway that hands off\) \(it is "gateway"\)\.$/ },
   { what: 'handoff.kioskId on the gateway', settings: merged({ handoff: { kioskId: 'reception-a' } }), key: 'handoff.kioskId', problem: /^Setting "handoff\.kioskId" must not be set on the gateway \(each kiosk is named by its certificate\) \(it is "reception-a"\)\.$/ },
-  { what: 'the hand-off enabled without a url', settings: merged({ handoff: { enabled: true, secret: { file: 'handoff-secret.txt' } } }), files: { 'handoff-secret.txt': SECRETS.goodHandoff }, key: 'handoff.url', problem: /^Setting "handoff\.url" is required when "handoff\.enabled" is true\.$/ },
+  { what: 'the hand-off enabled without a url', settings: merged({ handoff: { enabled: true, demo: true, secret: { file: 'handoff-secret.txt' } } }), files: { 'handoff-secret.txt': SECRETS.goodHandoff }, key: 'handoff.url', problem: /^Setting "handoff\.url" is required when "handoff\.enabled" is true\.$/ },
   { what: 'the settings file is not JSON', settings: '{ "server": ', key: null, problem: /^The settings file \/.*\/settings\.json is not valid JSON: [^\r\n]+\.$/ },
   { what: 'the settings are a list', settings: '[]', key: null, problem: /^The settings file \/.*\/settings\.json must hold one JSON object in \{ \} \(it holds a list\)\.$/ },
 ]

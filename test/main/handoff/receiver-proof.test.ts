@@ -2,7 +2,7 @@
 // with the hand-off secret alone nobody can invent a login. Every case below is signed with the right
 // secret; what differs is the BankID part. Proofs come from the simulator's signing PKI (a receiver in
 // test mode trusts its root), so these are the checks a school runs on a real login.
-import { X509Certificate } from 'node:crypto'
+import type { X509Certificate } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { certificatesFromPem, verifyBankIdProof } from '../../../examples/handoff-receiver/bankid-proof.mjs'
 import { NonceStore, ORDER_REF_TTL_SECONDS, verifyRequest } from '../../../examples/handoff-receiver/receiver.mjs'

@@ -200,8 +200,9 @@ describe('QR scan verification', () => {
     const order = create({ personalNumber: MOHAMMED }, { type: 'sign', userVisibleData: Buffer.from('Jag godkänner').toString('base64') })
     pickUp(order)
     book.enterSecurityCode(order.orderRef, '123456')
-    const done = collect(order.orderRef) as { completionData: { signature: string; ocspResponse: string } }
-    const { signature, ocspResponse } = done.completionData
+    const done = collect(order.orderRef)
+    if (done.status !== 'complete') throw new Error(`the order is ${done.status}`)
+    const { signature, ocspResponse } = done.completionData as { signature: string; ocspResponse: string }
     const roots = certificatesFromPem((await testProofPki()).rootCertPem)
     expect(verifyBankIdProof({ signature, ocspResponse, personnummer: MOHAMMED, roots, nowMs: Date.now() })).toEqual({
       ok: true,
