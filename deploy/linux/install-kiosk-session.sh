@@ -7,8 +7,8 @@
 #   sudo ./install-kiosk-session.sh --remove          # back to a login prompt on tty1
 #
 # Steps: install the .deb (if given) and cage; create the account; install the PAM file and the
-# systemd unit beside this script; create /etc/bankid-kiosk; disable the login prompt on tty1;
-# enable the unit (start it with --start; otherwise it starts at the next boot).
+# systemd unit beside this script; create /etc/bankid-kiosk and protect its secrets (protect-secrets.sh);
+# disable the login prompt on tty1; enable the unit (start it with --start; otherwise at the next boot).
 # See docs/deployment.md, "Linux".
 set -euo pipefail
 
@@ -78,22 +78,19 @@ done
 
 # ---- settings folder: root-owned; secrets readable by the kiosk account only ----
 install -d -o root -g root -m 0755 "$config_dir"
-if [ -f "$config_dir/settings.json" ]; then
-  chown root:root "$config_dir/settings.json"
-  chmod 0644 "$config_dir/settings.json"
-else
+if [ ! -f "$config_dir/settings.json" ]; then
   say "No $config_dir/settings.json yet: copy ../settings.example.json there and edit it (the kiosk stays out of service until then)"
 fi
-for secret in "$config_dir"/*.p12 "$config_dir"/*.pfx "$config_dir"/*.key "$config_dir"/*passphrase*; do
-  [ -f "$secret" ] || continue
-  chown "root:$kiosk_user" "$secret"
-  chmod 0640 "$secret"
-  say "Protected $secret (root:$kiosk_user 0640)"
-done
-if [ -f "$config_dir/kiosk.env" ]; then
-  chown root:root "$config_dir/kiosk.env"
-  chmod 0600 "$config_dir/kiosk.env"
-fi
+# settings.json and kiosk.env root-only writable; every other file there, and every file the
+# settings name, root:$kiosk_user 0640. Run protect-secrets.sh again after adding a file.
+protect_status=0
+bash "$here/protect-secrets.sh" "$config_dir" "$kiosk_user" || protect_status=$?
+case "$protect_status" in
+  0) ;;
+  2) printf 'install-kiosk-session: some files could not be protected (see above); fix them and run %s again\n' \
+    "$here/protect-secrets.sh $config_dir $kiosk_user" >&2 ;;
+  *) die "protect-secrets.sh failed ($protect_status)" ;;
+esac
 
 # ---- PAM session and systemd unit ----
 install -o root -g root -m 0644 "$here/pam.d-bankid-kiosk" "$pam"

@@ -13,7 +13,16 @@
     4. Optionally copies the RP certificate and writes the passphrase file, each readable only by
        SYSTEM, Administrators and the local group -KioskGroup (the account the kiosk runs as is added
        to that group by Set-KioskLockdown.ps1).
-    Run it again at any time: every step is safe to repeat. Supports -WhatIf.
+    5. Gives the same protection to every file settings.json names (bankid.certificate.*,
+       bankid.passphrase.file, bankid.ca, handoff.secret.file, handoff.certificate.*,
+       handoff.passphrase.file, handoff.ca, health.heartbeat.secret.file, health.heartbeat.ca;
+       relative paths are relative to the settings folder) and to every other file in the settings
+       folder except settings.json and settings.json.bak (not its subfolders: health\ may be there).
+       A named file outside the folder is protected too, with a warning: keep secrets in the folder.
+       A named file that does not exist, or is a link (a reparse point, not followed), is reported.
+       health.file is left alone: the kiosk writes it and monitoring reads it.
+    Run it again at any time: every step is safe to repeat, and after adding a secret file run it
+    with -SkipInstall to protect that file. Supports -WhatIf.
 
     The passphrase is never written to the console or the log. It never goes into settings.json:
     settings.json names the passphrase file ("passphrase": { "file": "rp-passphrase.txt" }).
@@ -92,6 +101,17 @@ $CertificateFile = Join-Path $ConfigDir 'rp-certificate.p12'
 $PassphraseTarget = Join-Path $ConfigDir 'rp-passphrase.txt'
 $InstalledExe = Join-Path $env:ProgramFiles "$ProductName\$ProductName.exe"
 
+# The settings that name a file (docs/settings.md). handoff.certificate.cert and .key are not
+# accepted by the kiosk today (PKCS#12 only); they are listed so that they stay covered if they ever
+# are. health.file is deliberately absent: the kiosk writes it and monitoring reads it.
+$SecretFileSettings = @(
+    'bankid.ca', 'bankid.certificate.pkcs12', 'bankid.certificate.cert', 'bankid.certificate.key',
+    'bankid.passphrase.file',
+    'handoff.secret.file', 'handoff.certificate.pkcs12', 'handoff.certificate.cert', 'handoff.certificate.key',
+    'handoff.passphrase.file', 'handoff.ca',
+    'health.heartbeat.secret.file', 'health.heartbeat.ca'
+)
+
 # Well-known SIDs, not names: on a Swedish Windows the group is "Administratörer".
 $SidSystem = New-Object System.Security.Principal.SecurityIdentifier 'S-1-5-18'
 $SidAdministrators = New-Object System.Security.Principal.SecurityIdentifier 'S-1-5-32-544'
@@ -162,6 +182,111 @@ function Protect-SecretFile([string] $Path) {
     Set-Acl -LiteralPath $Path -AclObject $acl
 }
 
+# A setting's value by its dotted name ('handoff.secret.file'), or $null when it is not there.
+# PSObject.Properties, not $node.$part: under Set-StrictMode a missing property is an error.
+function Get-SettingValue($Settings, [string] $Name) {
+    $node = $Settings
+    foreach ($part in $Name.Split('.')) {
+        if ($node -isnot [System.Management.Automation.PSCustomObject]) { return $null }
+        $property = $node.PSObject.Properties[$part]
+        if ($null -eq $property) { return $null }
+        $node = $property.Value
+    }
+    return $node
+}
+
+# True when the file, or a folder above it, is a symbolic link or junction (a reparse point).
+function Test-ReparsePoint([string] $Path) {
+    for ($at = $Path; -not [string]::IsNullOrEmpty($at); $at = Split-Path -Parent $at) {
+        $item = Get-Item -LiteralPath $at -Force
+        if (($item.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) { return $true }
+    }
+    return $false
+}
+
+# Full paths of the files settings.json names, relative ones resolved against the settings folder.
+function Get-NamedSecretFiles([string] $Path) {
+    try {
+        # ReadAllText with UTF-8: Get-Content in PowerShell 5.1 would read a file without a
+        # byte-order mark as ANSI and garble a path with Swedish letters in it.
+        $settings = [System.IO.File]::ReadAllText($Path, (New-Object System.Text.UTF8Encoding $false)) | ConvertFrom-Json
+    } catch {
+        Write-Warning "$Path is not valid JSON ($($_.Exception.Message)): the files it names were not protected. Correct it and run this script again."
+        $script:SecretProblems++
+        return
+    }
+    foreach ($name in $SecretFileSettings) {
+        $value = Get-SettingValue $settings $name
+        if ($null -eq $value) { continue }
+        if ($value -isnot [string] -or $value.Trim() -eq '') {
+            Write-Warning "Setting $name is not the path of a file: nothing protected for it."
+            $script:SecretProblems++
+            continue
+        }
+        # Combine returns $value itself when it is absolute (D:\Certificates\rp.p12 or D:/...).
+        [pscustomobject] @{
+            Setting = $name
+            Path    = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($ConfigDir, $value))
+        }
+    }
+}
+
+# Every file settings.json names, and every other file in the settings folder, readable by SYSTEM,
+# Administrators and the kiosk group only. A file that could not be protected is reported, the
+# others are still done, and the script then fails (a missing file or one outside the folder only
+# warns).
+function Protect-AllSecretFiles([string] $SettingsPath) {
+    $script:SecretProblems = 0
+    $inFolder = $ConfigDir.TrimEnd('\') + '\'
+    $targets = New-Object 'System.Collections.Generic.List[object]'
+    if (Test-Path -LiteralPath $ConfigDir -PathType Container) {
+        foreach ($file in Get-ChildItem -LiteralPath $ConfigDir -File -Force) {
+            if ($file.Name -eq 'settings.json' -or $file.Name -eq 'settings.json.bak') { continue }
+            $targets.Add([pscustomobject] @{ Setting = $null; Path = $file.FullName })
+        }
+    }
+    if (Test-Path -LiteralPath $SettingsPath -PathType Leaf) {
+        foreach ($named in Get-NamedSecretFiles $SettingsPath) { $targets.Add($named) }
+    } else {
+        Write-Warning "No $SettingsPath yet: only the files in $ConfigDir were protected."
+    }
+    $done = @{}
+    foreach ($target in $targets) {
+        $path = $target.Path
+        $label = if ($target.Setting) { "Setting $($target.Setting): $path" } else { $path }
+        if ($done.ContainsKey($path)) { continue }
+        if (-not $path.StartsWith($inFolder, [System.StringComparison]::OrdinalIgnoreCase)) {
+            Write-Warning "$label is outside ${ConfigDir}: keep secrets in the settings folder."
+        } elseif ($path -ieq $SettingsFile -or $path -ieq "$SettingsFile.bak") {
+            Write-Warning "$label is the settings file, which is not a secret: left as it is."
+            $script:SecretProblems++
+            continue
+        }
+        if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+            Write-Warning "$label does not exist (nothing to protect; the kiosk stays out of service until it does)."
+            continue
+        }
+        if (Test-ReparsePoint $path) {
+            Write-Warning "$label is, or is in a folder that is, a link (reparse point): not followed, left as it is. Put the file itself there."
+            $script:SecretProblems++
+            continue
+        }
+        if ($PSCmdlet.ShouldProcess($path, 'Make readable by SYSTEM, Administrators and the kiosk group only')) {
+            try {
+                Protect-SecretFile $path
+                Write-Step "Protected $path"
+            } catch {
+                Write-Warning "$label could not be protected: $($_.Exception.Message)"
+                $script:SecretProblems++
+            }
+        }
+        $done[$path] = $true
+    }
+    if ($script:SecretProblems -gt 0) {
+        throw "$($script:SecretProblems) secret file problem(s), see the warnings above: fix them and run this script again (-SkipInstall)."
+    }
+}
+
 function New-ProtectedEmptyFile([string] $Path) {
     # Create and lock the file down BEFORE the secret goes in, so it is never readable by Users.
     if (-not (Test-Path -LiteralPath $Path)) { New-Item -ItemType File -Path $Path | Out-Null }
@@ -220,4 +345,9 @@ if (($PassphraseFile -or $Passphrase) -and $PSCmdlet.ShouldProcess($PassphraseTa
     Write-Step "Passphrase file: $PassphraseTarget"
 }
 
-Write-Step 'Done. Next: edit settings.json, then run Set-KioskLockdown.ps1 (as SYSTEM) to make this a kiosk.'
+# ---- 5. every secret file: the ones settings.json names, and every other file in the folder ----
+# Under -WhatIf a template that would have been copied is not there yet: read the template instead.
+$settingsToRead = if (Test-Path -LiteralPath $SettingsFile) { $SettingsFile } else { $SettingsTemplate }
+Protect-AllSecretFiles $settingsToRead
+
+Write-Step 'Done. Next: edit settings.json (then run this script again with -SkipInstall to protect the files it names), then run Set-KioskLockdown.ps1 (as SYSTEM) to make this a kiosk.'
