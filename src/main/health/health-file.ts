@@ -1,14 +1,22 @@
-// The health file: the report as JSON, for the computer's monitoring agent. Rewritten every
-// interval and at once when the status changes, always atomically (a temporary file next to it,
-// then a rename), so a reader sees the old report or the new one, never half of one. Readable by
-// everyone on the machine (0644 on Linux and macOS; on Windows the folder's permissions apply):
-// it holds nothing secret and nothing about a parent.
+// The health file: the report as JSON, for the computer's monitoring agent, and beside it the same
+// report as metrics text (health.json → health.prom) for a node_exporter / windows_exporter
+// textfile collector. Rewritten every interval and at once when the status changes, always
+// atomically (a temporary file next to it, then a rename), so a reader sees the old report or the
+// new one, never half of one. Readable by everyone on the machine (0644 on Linux and macOS; on
+// Windows the folder's permissions apply): it holds nothing secret and nothing about a parent.
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Scheduler, TimerHandle } from '../scheduler'
 import type { HealthLog } from './monitor'
+import { healthMetricsText } from './metrics-text'
 import type { HealthReport } from './report'
+
+/** The metrics file beside the JSON one: the same name with .prom (which the textfile collectors read). */
+export function metricsFilePath(file: string): string {
+  const { dir, name } = path.parse(file)
+  return path.join(dir, `${name}.prom`)
+}
 
 /** The file operations the writer uses; tests swap in failing ones. */
 export interface HealthFileSystem {
@@ -46,7 +54,7 @@ const RENAME_PAUSE_MS = 50
 export class HealthFileWriter {
   readonly #options: HealthFileOptions
   readonly #fs: HealthFileSystem
-  readonly #temporary: string
+  readonly #targets: readonly { file: string; temporary: string; render: (report: HealthReport) => string }[]
   #timer: TimerHandle | null = null
   #writing: Promise<void> | null = null
   #again = false
@@ -57,8 +65,18 @@ export class HealthFileWriter {
   constructor(options: HealthFileOptions) {
     this.#options = options
     this.#fs = options.fs ?? nodeFileSystem
-    const { dir, base } = path.parse(options.file)
-    this.#temporary = path.join(dir, `.${base}.${process.pid}.tmp`)
+    const temporary = (file: string) => path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`)
+    const metrics = metricsFilePath(options.file)
+    this.#targets = [
+      { file: options.file, temporary: temporary(options.file), render: (report) => `${JSON.stringify(report, null, 2)}\n` },
+      // A health file already named .prom gets no second one of the same name.
+      ...(metrics === options.file ? [] : [{ file: metrics, temporary: temporary(metrics), render: healthMetricsText }]),
+    ]
+  }
+
+  /** The metrics text file beside the JSON one. */
+  get metricsFile(): string {
+    return metricsFilePath(this.#options.file)
   }
 
   get file(): string {
@@ -123,8 +141,15 @@ export class HealthFileWriter {
     const started = this.#options.scheduler.now()
     try {
       await this.#fs.mkdir(path.dirname(this.#options.file))
-      await this.#fs.writeFile(this.#temporary, `${JSON.stringify(report, null, 2)}\n`, HEALTH_FILE_MODE)
-      await this.#renameIntoPlace()
+      for (const target of this.#targets) {
+        try {
+          await this.#fs.writeFile(target.temporary, target.render(report), HEALTH_FILE_MODE)
+          await this.#renameIntoPlace(target.temporary, target.file)
+        } catch (error) {
+          await this.#fs.rm(target.temporary).catch(() => undefined)
+          throw error
+        }
+      }
       this.#lastWritten = report.status
       this.#failedLastTime = false
       this.#options.log('debug', 'health.written', {
@@ -132,7 +157,6 @@ export class HealthFileWriter {
         ms: Math.round(this.#options.scheduler.now() - started),
       })
     } catch (error) {
-      await this.#fs.rm(this.#temporary).catch(() => undefined)
       // Once per run of failures: a full disk must not fill the log with the same line every minute.
       if (!this.#failedLastTime) {
         this.#options.log('warn', 'health.write-failed', { file: this.#options.file, code: codeOf(error) })
@@ -141,10 +165,10 @@ export class HealthFileWriter {
     }
   }
 
-  async #renameIntoPlace(): Promise<void> {
+  async #renameIntoPlace(temporary: string, file: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#fs.rename(this.#temporary, this.#options.file)
+        await this.#fs.rename(temporary, file)
         return
       } catch (error) {
         const code = codeOf(error)

@@ -835,8 +835,9 @@ const health = section({
     .meta({
       description:
         'Where the kiosk writes its health report (JSON) for the computer\'s monitoring agent. Left out, it is ' +
-        '`health.json` in the kiosk\'s application data folder. The account the kiosk runs as must be allowed to ' +
-        'write in the folder.',
+        '`health.json` in the kiosk\'s application data folder. Beside it the kiosk writes the same report as ' +
+        'metrics text with the same name and `.prom` (for a Prometheus textfile collector). The account the kiosk ' +
+        'runs as must be allowed to write in the folder.',
       examples: ['C:\\ProgramData\\BankID Kiosk\\health\\health.json'],
     }),
   intervalSeconds: wholeNumber(10, 3600)

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { HealthFileWriter, nodeFileSystem } from '../../../src/main/health/health-file'
 import type { HealthFileSystem } from '../../../src/main/health/health-file'
+import { healthMetricsText } from '../../../src/main/health/metrics-text'
 import { HealthMonitor } from '../../../src/main/health/monitor'
 import { startHealthReporting } from '../../../src/main/health/service'
 import type { HealthReport } from '../../../src/main/health/report'
@@ -98,7 +99,16 @@ describe('the health file', () => {
     writer.start()
     await settle()
     expect(read()).toEqual(monitor.report())
-    expect(readdirSync(join(file, '..'))).toEqual(['health.json'])
+    expect(readdirSync(join(file, '..'))).toEqual(['health.json', 'health.prom'])
+    await writer.stop(false)
+  })
+
+  it('has the same report beside it as metrics text for a textfile collector (health.prom)', async () => {
+    const { writer, monitor, file, settle } = setup()
+    writer.start()
+    await settle()
+    expect(writer.metricsFile).toBe(join(file, '..', 'health.prom'))
+    expect(readFileSync(writer.metricsFile, 'utf8')).toBe(healthMetricsText(monitor.report()))
     await writer.stop(false)
   })
 
@@ -121,7 +131,15 @@ describe('the health file', () => {
     writer.start()
     await settle()
     const temporary = join(file, '..', `.health.json.${process.pid}.tmp`)
-    expect(calls).toEqual([`mkdir ${join(file, '..')}`, `writeFile ${temporary}`, `rename ${temporary} -> ${file}`])
+    const metrics = join(file, '..', 'health.prom')
+    const metricsTemporary = join(file, '..', `.health.prom.${process.pid}.tmp`)
+    expect(calls).toEqual([
+      `mkdir ${join(file, '..')}`,
+      `writeFile ${temporary}`,
+      `rename ${temporary} -> ${file}`,
+      `writeFile ${metricsTemporary}`,
+      `rename ${metricsTemporary} -> ${metrics}`,
+    ])
     await writer.stop(false)
   })
 
@@ -206,7 +224,7 @@ describe('the health file', () => {
     broken = true
     await writer.write()
     expect(logs.map((line) => line.event)).toEqual(['health.write-failed', 'health.written', 'health.write-failed'])
-    expect(readdirSync(join(file, '..'))).toEqual(['health.json'])
+    expect(readdirSync(join(file, '..'))).toEqual(['health.json', 'health.prom'])
   })
 
   it('stops: no timers left, one last report, and nothing written after', async () => {

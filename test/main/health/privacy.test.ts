@@ -41,6 +41,7 @@ describe('health reporting after real sessions', () => {
   let reportText = ''
   let fileWhileRunning = ''
   let fileAfterClose = ''
+  let metricsAfterClose = ''
 
   it('runs sessions through to logged in and to failures, with the health file and heartbeat on', { timeout: 120_000 }, async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kiosk-health-privacy-'))
@@ -94,6 +95,7 @@ describe('health reporting after real sessions', () => {
     fileWhileRunning = readFileSync(runtime.health.file, 'utf8')
     await runtime.close()
     fileAfterClose = readFileSync(join(dataDir, 'health', 'health.json'), 'utf8')
+    metricsAfterClose = readFileSync(join(dataDir, 'health', 'health.prom'), 'utf8')
     runtime = null
   })
 
@@ -107,6 +109,7 @@ describe('health reporting after real sessions', () => {
     expect(report.bankid.environment).toBe('simulator')
     expect(healthReportSchema.parse(JSON.parse(fileWhileRunning)).today).toEqual(report.today)
     expect(JSON.parse(fileAfterClose)).toMatchObject({ status: 'down', reasons: expect.arrayContaining(['stopped']) })
+    expect(metricsAfterClose).toContain('bankid_kiosk_status{status="down"} 1')
   })
 
   it('sent heartbeats a receiver can verify, each with exactly the schema\'s keys', () => {
@@ -133,6 +136,7 @@ describe('health reporting after real sessions', () => {
       ['the report', reportText],
       ['the health file while running', fileWhileRunning],
       ['the health file after close', fileAfterClose],
+      ['the metrics file after close', metricsAfterClose],
       ...(receiver?.requests ?? []).map((request, i): [string, string] => [
         `heartbeat ${i + 1}`,
         `${JSON.stringify(request.headers)}\n${request.body}\n${Buffer.from(request.body, 'utf8').toString('latin1')}`,
