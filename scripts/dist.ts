@@ -118,7 +118,9 @@ export function planBuild(argv: readonly string[], env: NodeJS.ProcessEnv, platf
 
   if (testBuild) {
     overrides.electronFuses = { enableNodeCliInspectArguments: true }
-    notes.push('TEST BUILD: the inspector fuse is on (for Playwright). Never install it on a kiosk.')
+    // Read by main (shell/debugging-switches.ts): only a test build tolerates Playwright's own switches.
+    overrides.extraMetadata = { kioskTestBuild: true }
+    notes.push('TEST BUILD: the inspector fuse is on and Playwright may attach. Never install it on a kiosk.')
   }
 
   return {

@@ -1,6 +1,7 @@
 // Electron composition root: wires Electron to the kiosk's Electron-free modules and decides
 // nothing itself. The decisions (window options, CSP, URL allow-list, permissions, shortcuts,
 // recovery, updates) live in ./shell and ./runtime, with their own tests.
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import electronUpdater from 'electron-updater'
@@ -28,8 +29,21 @@ import { IPC_CHANNELS } from '../shared/ipc-channels'
 const RENDERER_DIR = join(import.meta.dirname, '../renderer')
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs')
 
+/** A `dist.ts --test-build` says so in its package.json (never a release). */
+function isTestBuild(): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(app.getAppPath(), 'package.json'), 'utf8')) as { kioskTestBuild?: unknown }).kioskTestBuild === true
+  } catch {
+    return false
+  }
+}
+
 // First of all: no debugging switch (remote debugging would let anyone on the machine drive the kiosk).
-const debuggingSwitch = findDebuggingSwitch(process.argv, app.commandLine, { platform: process.platform, isPackaged: app.isPackaged })
+const debuggingSwitch = findDebuggingSwitch(process.argv, app.commandLine, {
+  platform: process.platform,
+  isPackaged: app.isPackaged,
+  testBuild: isTestBuild(),
+})
 if (debuggingSwitch) {
   console.error('app.debugging-switch-refused', { switch: debuggingSwitch })
   app.exit(1)

@@ -75,9 +75,11 @@ describe('planBuild', () => {
 
   it('a --test-build turns the inspector fuse on for Playwright, and is never a release', async () => {
     const plan = planBuild(['--test-build', '--dir'], {}, 'linux')
-    expect(plan.builderArgs).toEqual(['--dir', '-c.electronFuses.enableNodeCliInspectArguments=true'])
+    expect(plan.builderArgs).toEqual(['--dir', '-c.electronFuses.enableNodeCliInspectArguments=true', '-c.extraMetadata.kioskTestBuild=true'])
     const config = await loadBuilderConfig(root, plan.overrides)
     expect(config.electronFuses).toMatchObject({ enableNodeCliInspectArguments: true, runAsNode: false, onlyLoadAppFromAsar: true })
+    // Main tolerates Playwright's own switches only in a build that says so (shell/debugging-switches.ts).
+    expect(config.extraMetadata).toMatchObject({ kioskTestBuild: true })
     expect(() => planBuild(['--test-build', '--release'], { ...azureEnv, ...URL_ENV }, 'linux')).toThrow(/never be a --release/)
   })
 

@@ -234,6 +234,10 @@ describe('electron-builder --dir (offline, stand-in Electron)', () => {
     expect(wire.slice(0, inspect) + wire.slice(inspect + 1)).toBe(RELEASE_WIRE.slice(0, inspect) + RELEASE_WIRE.slice(inspect + 1))
     expect(readFileSync(join(testBuild.appOutDir, 'resources', 'app-update.yml'), 'utf8')).toContain(`url: ${PLACEHOLDER_UPDATE_URL}`)
     expect([...testBuild.entries].sort()).toEqual([...release.entries].sort())
+    // Only the test build says so, and main tolerates Playwright's switches only then.
+    const meta = (packed: Packed) => (JSON.parse(packed.read('package.json').toString('utf8')) as { kioskTestBuild?: unknown }).kioskTestBuild
+    expect(meta(testBuild)).toBe(true)
+    expect(meta(release)).toBeUndefined()
   })
 })
 

@@ -11,9 +11,10 @@
 // (app.commandLine.hasSwitch) are asked.
 //
 // One exception, and only in a developer's build (not packaged: loose out/main under the
-// development Electron, where anything can be changed anyway): exactly --inspect=0 and
+// development Electron, where anything can be changed anyway) or a `dist.ts --test-build` (its
+// package.json says kioskTestBuild; it is never installed on a kiosk): exactly --inspect=0 and
 // --remote-debugging-port=0, which Playwright's _electron always adds, so the Electron end-to-end
-// tests can run. A packaged kiosk refuses those too.
+// tests can run. A packaged release refuses those too.
 
 /** The parts of Electron's app.commandLine this uses. */
 export interface CommandLineLike {
@@ -24,6 +25,8 @@ export interface CommandLineLike {
 export interface SwitchCheckOptions {
   platform: NodeJS.Platform
   isPackaged: boolean
+  /** A `dist.ts --test-build` (package.json kioskTestBuild): Playwright's switches are tolerated as unpackaged. */
+  testBuild?: boolean
 }
 
 /** Every switch name this refuses starts with one of these. */
@@ -59,7 +62,8 @@ const isRefused = (name: string) => REFUSED_PREFIXES.some((prefix) => name.start
  * argv: process.argv (its first entry, the executable, is skipped).
  */
 export function findDebuggingSwitch(argv: readonly string[], commandLine: CommandLineLike, options: SwitchCheckOptions): string | null {
-  const tolerated = (name: string, value: string) => !options.isPackaged && Object.hasOwn(PLAYWRIGHT_SWITCHES, name) && PLAYWRIGHT_SWITCHES[name] === value
+  const tolerated = (name: string, value: string) =>
+    (!options.isPackaged || options.testBuild === true) && Object.hasOwn(PLAYWRIGHT_SWITCHES, name) && PLAYWRIGHT_SWITCHES[name] === value
   for (const arg of argv.slice(1)) {
     const parsed = parseSwitch(arg, options.platform)
     if (parsed && isRefused(parsed.name) && !tolerated(parsed.name, parsed.value)) return `--${parsed.name}`

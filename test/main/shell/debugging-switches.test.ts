@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CommandLineLike } from '../../../src/main/shell/debugging-switches'
 import { findDebuggingSwitch } from '../../../src/main/shell/debugging-switches'
+import type { CommandLineLike, SwitchCheckOptions } from '../../../src/main/shell/debugging-switches'
 
 /** app.commandLine as Chromium parsed it: switch name → value ('' for a bare switch). */
 function commandLine(switches: Record<string, string> = {}): CommandLineLike {
@@ -13,7 +13,7 @@ function commandLine(switches: Record<string, string> = {}): CommandLineLike {
 const EXE = '/opt/BankID Kiosk/bankid-kiosk'
 const packaged = { platform: 'linux' as const, isPackaged: true }
 const unpackaged = { platform: 'linux' as const, isPackaged: false }
-const find = (args: string[], options = packaged, switches: Record<string, string> = {}) =>
+const find = (args: string[], options: SwitchCheckOptions = packaged, switches: Record<string, string> = {}) =>
   findDebuggingSwitch([EXE, ...args], commandLine(switches), options)
 
 describe('findDebuggingSwitch', () => {
@@ -72,5 +72,13 @@ describe('findDebuggingSwitch', () => {
     expect(find(['--remote-debugging-port=9222'], unpackaged)).toBe('--remote-debugging-port')
     expect(find(['--inspect-brk=0'], unpackaged)).toBe('--inspect-brk')
     expect(find(['--remote-debugging-address=0.0.0.0', '--remote-debugging-port=0'], unpackaged)).toBe('--remote-debugging-address')
+  })
+
+  it('a packaged test build (dist.ts --test-build) tolerates Playwright’s switches as a developer’s build does, and nothing more', () => {
+    const testBuild = { ...packaged, testBuild: true }
+    const switches = { inspect: '0', 'remote-debugging-port': '0' }
+    expect(find(['--inspect=0', '--remote-debugging-port=0'], testBuild, switches)).toBeNull()
+    expect(find(['--remote-debugging-port=9222'], testBuild)).toBe('--remote-debugging-port')
+    expect(find(['--inspect=0', '--remote-debugging-port=0'], { ...packaged, testBuild: false }, switches)).toBe('--inspect')
   })
 })
