@@ -7,5 +7,5 @@ import { so } from './so'
 import { sv } from './sv'
 
 export const CATALOGUES: Readonly<Record<Language, Catalogue>> = { sv, en, ar, so, fi }
-export { LANGUAGE_NAMES, directionOf, format, translator } from './catalogue'
+export { LANGUAGE_NAMES, directionOf, format, pluralBranches, translator } from './catalogue'
 export type { Catalogue, MessageKey, Params, Translate } from './catalogue'
