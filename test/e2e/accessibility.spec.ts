@@ -173,7 +173,7 @@ test.describe('in Swedish, with a 30-second restart window', () => {
     await page.getByRole('button', { name: /^Vilka banker ger ut Mobilt BankID\?/ }).click()
     await expect(page.locator('#faq-banks')).toBeVisible()
     await audit(page, 'faq, a question open')
-    await button(page, 'Har du inte Mobilt BankID?').click()
+    await button(page, 'Skaffa Mobilt BankID').click()
     await expectScreen(page, 'guide')
     await audit(page, 'guide')
     await button(page, 'Tillbaka').click()

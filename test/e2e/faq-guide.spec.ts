@@ -43,7 +43,7 @@ test('FAQ: a question opens its answer, the bank question lists the banks; back 
 
 test('guide: the install QR opens BankID\'s install page, the steps and the bank list; to the FAQ and back', async ({ page, kiosk }) => {
   expect(kiosk).toBeTruthy()
-  await button(page, 'Har du inte Mobilt BankID?').click()
+  await button(page, 'Skaffa Mobilt BankID').click()
   await expectScreen(page, 'guide')
   await expect(heading(page)).toHaveText('Skaffa Mobilt BankID')
   const steps = page.locator('ol.guide-steps > li > h2')
@@ -69,7 +69,7 @@ test('guide: the install QR opens BankID\'s install page, the steps and the bank
   await expectScreen(page, 'faq')
   await button(page, 'Tillbaka').click()
   await expectScreen(page, 'welcome')
-  await button(page, 'Har du inte Mobilt BankID?').click()
+  await button(page, 'Skaffa Mobilt BankID').click()
   await button(page, 'Tillbaka').click()
   await expectScreen(page, 'welcome')
 })

@@ -53,7 +53,7 @@ test('an impossible date and a future date get their own messages', async ({ pag
 
   await button(page, 'Rensa allt').click()
   await typeDigits(page, `20991231238${luhnDigit('991231238')}`)
-  await expect(message(page)).toHaveText('Det datumet har inte varit än. Kontrollera födelsedatumet.')
+  await expect(message(page)).toHaveText('Datumet ligger i framtiden. Kontrollera födelsedatumet.')
   await expect(next(page)).toBeDisabled()
 })
 

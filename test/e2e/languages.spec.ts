@@ -20,7 +20,7 @@ import {
 } from './support/kiosk'
 
 const text = (language: Language, key: MessageKey, params?: Record<string, string | number>) =>
-  format(CATALOGUES[language][key], params)
+  format(CATALOGUES[language][key], params, language)
 
 /** Notes (does not fail on) a text another engineer has not translated yet: English in a non-English catalogue. */
 function noteUntranslated(language: Language, keys: MessageKey[]): void {

@@ -49,7 +49,7 @@ test('FAQ: every control on screen without scrolling', async ({ page, kiosk }) =
 // Regression: the guide's buttons were below the screen, and a new screen kept the last one's scroll.
 test('guide: every control on screen without scrolling', async ({ page, kiosk }) => {
   expect(kiosk).toBeTruthy()
-  await button(page, 'Har du inte Mobilt BankID?').click()
+  await button(page, 'Skaffa Mobilt BankID').click()
   await expectScreen(page, 'guide')
   expect(await controlsOffScreen(page)).toEqual([])
 })

@@ -33,7 +33,7 @@ test.describe('landscape, 1920×1080', () => {
 
   test('welcome, FAQ, guide, keypad, keypad fault, the idle question', async ({ page, kiosk }) => {
     await shoot(page, 'welcome')
-    await button(page, 'Har du inte Mobilt BankID?').click()
+    await button(page, 'Skaffa Mobilt BankID').click()
     await expect(page.locator('img.install-qr')).toBeVisible()
     await shoot(page, 'guide')
     await button(page, 'Tillbaka').click()

@@ -15,7 +15,7 @@ export const ar: Catalogue = {
 
   'welcome.heading': 'مرحبًا بك في {school}',
   'welcome.start': 'تسجيل الدخول باستخدام Mobilt BankID',
-  'welcome.noBankId': 'ليس لديك Mobilt BankID؟',
+  'welcome.noBankId': 'احصل على Mobilt BankID',
   'welcome.faq': 'أسئلة وأجوبة',
 
   'keypad.heading': 'اكتب رقمك الشخصي',
@@ -90,7 +90,7 @@ export const ar: Catalogue = {
   'faq.appEnough.q': 'هل يكفي أن أُنزِّل التطبيق؟',
   'faq.appEnough.a': 'لا. تحتاج إلى تطبيق BankID من App Store أو Google Play، وتحتاج أيضًا إلى BankID. تحصل على BankID نفسه من بنكك عبر الإنترنت.',
   'faq.howToGet.q': 'كيف أحصل على Mobilt BankID؟',
-  'faq.howToGet.a': 'سجِّل الدخول إلى بنكك عبر الإنترنت واتبع تعليمات البنك. يعرض الدليل «ليس لديك Mobilt BankID؟» الخطوات.',
+  'faq.howToGet.a': 'سجِّل الدخول إلى بنكك عبر الإنترنت واتبع تعليمات البنك. يعرض الدليل «احصل على Mobilt BankID» الخطوات.',
   'faq.phones.q': 'ما الهواتف التي يعمل عليها؟',
   'faq.phones.a': 'الهواتف والأجهزة اللوحية التي تعمل بنظام iOS (iPhone، iPad) أو Android، مع إصدار حديث من النظام.',
   'faq.data.q': 'كم يستهلك من البيانات؟',

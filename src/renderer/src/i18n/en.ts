@@ -2,7 +2,7 @@ import type { Catalogue } from './catalogue'
 
 export const en: Catalogue = {
   'app.title': 'Log in with Mobile BankID',
-  'app.privacy': 'Nothing you enter is saved on this terminal.',
+  'app.privacy': 'Nothing you enter is saved on this screen.',
   'app.lowReach.on': 'Buttons lower down',
   'app.lowReach.off': 'Buttons in the usual place',
   'app.languages': 'Choose language',
@@ -15,7 +15,7 @@ export const en: Catalogue = {
 
   'welcome.heading': 'Welcome to {school}',
   'welcome.start': 'Log in with Mobile BankID',
-  'welcome.noBankId': "Don't have Mobile BankID?",
+  'welcome.noBankId': 'Get Mobile BankID',
   'welcome.faq': 'Questions and answers',
 
   'keypad.heading': 'Enter your personal identity number',
@@ -34,8 +34,7 @@ export const en: Catalogue = {
   'keypad.fault.length': 'The number should have 12 digits (or 10).',
   'keypad.fault.date': 'That date does not exist. Check the first eight digits (year, month, day).',
   'keypad.fault.check-digit': 'Something is not right. Check the last four digits.',
-  'keypad.fault.future-date': 'That date has not happened yet. Check the date of birth.',
-
+  'keypad.fault.future-date': 'That date is in the future. Check the date of birth.',
   'starting.heading': 'Starting BankID…',
   'starting.for': 'Personal identity number: {personnummer}',
 
@@ -103,7 +102,7 @@ export const en: Catalogue = {
   'faq.timeout.a': 'Your phone probably could not reach BankID in time. Check that it has mobile data or Wi-Fi, and try again.',
   'faq.banks.q': 'Which banks issue Mobile BankID?',
   'faq.banks.a': 'For example:',
-  'faq.privacy.q': 'Is my information saved on the terminal?',
+  'faq.privacy.q': 'Is my information saved on this screen?',
   'faq.privacy.a': 'No. Nothing you enter is saved here. Everything is cleared when you are done or walk away.',
 
   'guide.heading': 'Get Mobile BankID',

@@ -15,7 +15,7 @@ export const fi: Catalogue = {
 
   'welcome.heading': 'Tervetuloa – {school}',
   'welcome.start': 'Kirjaudu Mobilt BankID:llä',
-  'welcome.noBankId': 'Eikö sinulla ole Mobilt BankID:tä?',
+  'welcome.noBankId': 'Hanki Mobilt BankID',
   'welcome.faq': 'Kysymyksiä ja vastauksia',
 
   'keypad.heading': 'Kirjoita henkilötunnuksesi',
@@ -90,7 +90,7 @@ export const fi: Catalogue = {
   'faq.appEnough.q': 'Riittääkö, että lataan sovelluksen?',
   'faq.appEnough.a': 'Ei. Tarvitset sekä BankID-sovelluksen App Storesta tai Google Playsta että BankID:n. Itse BankID:n hankit verkkopankistasi.',
   'faq.howToGet.q': 'Miten hankin Mobilt BankID:n?',
-  'faq.howToGet.a': 'Kirjaudu verkkopankkiisi ja noudata pankin ohjeita. Ohje ”Eikö sinulla ole Mobilt BankID:tä?” näyttää vaiheet.',
+  'faq.howToGet.a': 'Kirjaudu verkkopankkiisi ja noudata pankin ohjeita. Ohje ”Hanki Mobilt BankID” näyttää vaiheet.',
   'faq.phones.q': 'Mitkä puhelimet toimivat?',
   'faq.phones.a': 'Puhelimet ja tabletit, joissa on iOS (iPhone, iPad) tai Android ja käyttöjärjestelmän ajantasainen versio.',
   'faq.data.q': 'Paljonko dataa kuluu?',

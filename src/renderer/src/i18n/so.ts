@@ -15,7 +15,7 @@ export const so: Catalogue = {
 
   'welcome.heading': 'Ku soo dhawoow {school}',
   'welcome.start': 'Ku gal Mobilt BankID',
-  'welcome.noBankId': 'Ma haysatid Mobilt BankID?',
+  'welcome.noBankId': 'Hel Mobilt BankID',
   'welcome.faq': "Su'aalo iyo jawaabo",
 
   'keypad.heading': 'Qor lambarkaaga aqoonsiga shakhsiga',
@@ -90,7 +90,7 @@ export const so: Catalogue = {
   'faq.appEnough.q': 'Ma ku filan tahay inaan soo dejiyo barnaamijka?',
   'faq.appEnough.a': 'Maya. Waxaad u baahan tahay labadaba: barnaamijka BankID oo laga soo dejiyo App Store ama Google Play, iyo BankID. BankID-ga laftiisa waxaad ka qaadanaysaa bangigaaga internetka.',
   'faq.howToGet.q': 'Sideen ku helaa Mobilt BankID?',
-  'faq.howToGet.a': 'Gal bangigaaga internetka oo raac tilmaamaha bangiga. Hagaha “Ma haysatid Mobilt BankID?” ayaa ku tusaya tallaabooyinka.',
+  'faq.howToGet.a': 'Gal bangigaaga internetka oo raac tilmaamaha bangiga. Hagaha “Hel Mobilt BankID” ayaa ku tusaya tallaabooyinka.',
   'faq.phones.q': 'Taleefannada noocee ah ayuu ku shaqeeyaa?',
   'faq.phones.a': 'Taleefannada iyo tablet-yada leh iOS (iPhone, iPad) ama Android, oo leh nooca nidaamka ee ugu dambeeyay.',
   'faq.data.q': "Intee le'eg ayuu xog (data) isticmaalaa?",

@@ -2,7 +2,7 @@
 // type system and by test/renderer/i18n.test.ts). {name} marks a value filled in at run time.
 export const sv = {
   'app.title': 'Logga in med Mobilt BankID',
-  'app.privacy': 'Inget du skriver in sparas på den här terminalen.',
+  'app.privacy': 'Inget du skriver in sparas på den här skärmen.',
   'app.lowReach.on': 'Knappar längre ner',
   'app.lowReach.off': 'Knappar på vanlig plats',
   'app.languages': 'Välj språk',
@@ -15,7 +15,7 @@ export const sv = {
 
   'welcome.heading': 'Välkommen till {school}',
   'welcome.start': 'Logga in med Mobilt BankID',
-  'welcome.noBankId': 'Har du inte Mobilt BankID?',
+  'welcome.noBankId': 'Skaffa Mobilt BankID',
   'welcome.faq': 'Frågor och svar',
 
   'keypad.heading': 'Skriv ditt personnummer',
@@ -34,8 +34,7 @@ export const sv = {
   'keypad.fault.length': 'Personnumret ska ha 12 siffror (eller 10).',
   'keypad.fault.date': 'Det datumet finns inte. Kontrollera de åtta första siffrorna (år, månad, dag).',
   'keypad.fault.check-digit': 'Något stämmer inte. Kontrollera de fyra sista siffrorna.',
-  'keypad.fault.future-date': 'Det datumet har inte varit än. Kontrollera födelsedatumet.',
-
+  'keypad.fault.future-date': 'Datumet ligger i framtiden. Kontrollera födelsedatumet.',
   'starting.heading': 'Startar BankID…',
   'starting.for': 'Personnummer: {personnummer}',
 
@@ -90,7 +89,7 @@ export const sv = {
   'faq.appEnough.q': 'Räcker det att jag laddar ner appen?',
   'faq.appEnough.a': 'Nej. Du behöver både BankID-appen från App Store eller Google Play och ett BankID. Själva BankID:t skaffar du i din internetbank.',
   'faq.howToGet.q': 'Hur skaffar jag Mobilt BankID?',
-  'faq.howToGet.a': 'Logga in i din internetbank och följ bankens instruktioner. Guiden ”Har du inte Mobilt BankID?” visar stegen.',
+  'faq.howToGet.a': 'Logga in i din internetbank och följ bankens instruktioner. Guiden ”Skaffa Mobilt BankID” visar stegen.',
   'faq.phones.q': 'Vilka mobiler fungerar?',
   'faq.phones.a': 'Mobiler och surfplattor med iOS (iPhone, iPad) eller Android, med en aktuell version av systemet.',
   'faq.data.q': 'Hur mycket data går åt?',
@@ -103,7 +102,7 @@ export const sv = {
   'faq.timeout.a': 'Mobilen fick troligen ingen kontakt med BankID i tid. Kontrollera att den har mobildata eller wifi och försök igen.',
   'faq.banks.q': 'Vilka banker ger ut Mobilt BankID?',
   'faq.banks.a': 'Till exempel:',
-  'faq.privacy.q': 'Sparas mina uppgifter på terminalen?',
+  'faq.privacy.q': 'Sparas mina uppgifter på skärmen?',
   'faq.privacy.a': 'Nej. Ingenting du skriver in sparas här. Allt raderas när du är klar eller går härifrån.',
 
   'guide.heading': 'Skaffa Mobilt BankID',
