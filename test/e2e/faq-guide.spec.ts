@@ -34,8 +34,8 @@ test('FAQ: a question opens its answer, the bank question lists the banks; back 
 
   // The seed's obsolete items are gone; the data answer is current.
   await question(page, 'Hur mycket data går åt?').click()
-  await expect(page.getByText('Ungefär 3 kilobyte för en inloggning.')).toBeVisible()
-  expect(await page.locator('main').textContent()).not.toMatch(/Java|2012/)
+  await expect(page.getByText('Väldigt lite: en inloggning skickar bara några korta meddelanden.')).toBeVisible()
+  expect(await page.locator('main').textContent()).not.toMatch(/Java|2012|kilobyte/)
 
   await button(page, 'Tillbaka').click()
   await expectScreen(page, 'welcome')
@@ -64,6 +64,10 @@ test('guide: the install QR opens BankID\'s install page, the steps and the bank
   expect(box?.width).toBeGreaterThanOrEqual(200)
 
   await expect(page.locator('.guide ul.banks li')).toHaveText([...DEFAULT_BANKS])
+  // Without an internet bank: the branch, with a passport or ID card (reachable by scrolling the steps).
+  const branch = page.locator('.guide .no-internet-bank')
+  await branch.scrollIntoViewIfNeeded()
+  await expect(branch).toContainText('Gå till ett av bankens kontor med pass eller id-kort.')
 
   await button(page, 'Frågor och svar').click()
   await expectScreen(page, 'faq')

@@ -194,6 +194,18 @@ describe('Faq', () => {
     expect(send).not.toHaveBeenCalled()
   })
 
+  it('answers the seed’s “Glömt kod” with the locked code: the same answer, one question (the list fits the screen)', async () => {
+    render(Faq, { props: { banks: BANKS, t, send: newSend() } })
+    await user.click(button(sv['faq.locked.q']))
+    expect(screen.getByText(sv['faq.locked.a'])).toBeVisible()
+    expect(sv['faq.locked.q']).toMatch(/glömt/)
+    expect(sv['faq.locked.a']).toContain('Spärra ditt BankID')
+  })
+
+  it('says "very little data", not the seed’s 2012 figure', () => {
+    for (const language of ['sv', 'en', 'ar', 'so', 'fi'] as const) expect(CATALOGUES[language]['faq.data.a']).not.toMatch(/3\s*(kilo|kB|كيلو)/i)
+  })
+
   it('names the banks in the banks answer', async () => {
     render(Faq, { props: { banks: ['Bank Ett', 'Bank Två'], t, send: newSend() } })
     await user.click(button(sv['faq.banks.q']))
@@ -223,6 +235,9 @@ describe('Guide', () => {
     for (const step of [1, 2, 3, 4]) {
       expect(screen.getByRole('heading', { level: 2, name: sv[`guide.step${step}.title` as MessageKey] })).toBeInTheDocument()
     }
+    // For a parent who cannot log in to an internet bank: the branch, with a passport or ID card.
+    expect(screen.getByText(sv['guide.step2.noInternetBank'])).toBeVisible()
+    expect(sv['guide.step2.noInternetBank']).toMatch(/pass eller id-kort/)
     await expectSends(send, sv['app.back'], { type: 'back' })
     await expectSends(send, sv['welcome.faq'], { type: 'open-faq' })
   })
