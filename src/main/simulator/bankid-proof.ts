@@ -58,6 +58,8 @@ const OID_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1'
 const OID_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2'
 /** A person's certificate is issued once per simulator run; BankID's last for years. */
 const PERSON_CERT_YEARS = 2
+/** Certificates kept for people signed for recently (issuing one takes tens of milliseconds). */
+const MAX_CACHED_PEOPLE = 16
 
 const base64Der = (pem: string): string => new X509Certificate(pem).raw.toString('base64')
 const utf8Base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64')
@@ -83,6 +85,9 @@ export class SimulatorProofSigner {
   readonly #pki: ProofPkiPem
   readonly #issuer: Issuer
   readonly #personKey: KeyObject
+  /** The same key as node-forge (to issue certificates with) and as PEM (for xml-crypto): converted once. */
+  readonly #personForgeKey: forge.pki.rsa.PrivateKey
+  readonly #personKeyPem: string
   readonly #ocspKey: KeyObject
   readonly #ocspCert: pkijs.Certificate
   readonly #issuingCert: pkijs.Certificate
@@ -94,6 +99,8 @@ export class SimulatorProofSigner {
     this.#now = now
     this.#issuer = issuerFromPem(pki.issuingCertPem, pki.issuingKeyPem)
     this.#personKey = createPrivateKey(pki.personKeyPem)
+    this.#personForgeKey = forge.pki.privateKeyFromPem(this.#personKey.export({ type: 'pkcs1', format: 'pem' }) as string)
+    this.#personKeyPem = this.#personKey.export({ type: 'pkcs8', format: 'pem' }) as string
     this.#ocspKey = createPrivateKey(pki.ocspKeyPem)
     this.#ocspCert = pkijs.Certificate.fromBER(new X509Certificate(pki.ocspCertPem).raw)
     this.#issuingCert = pkijs.Certificate.fromBER(new X509Certificate(pki.issuingCertPem).raw)
@@ -110,8 +117,7 @@ export class SimulatorProofSigner {
     const key = `${input.personalNumber}\u0000${input.givenName}\u0000${input.surname}`
     const known = this.#people.get(key)
     if (known) return known
-    const publicPem = this.#personKey.export({ type: 'pkcs1', format: 'pem' }) as string
-    const forgeKey = forge.pki.privateKeyFromPem(publicPem)
+    const forgeKey = this.#personForgeKey
     const keys = { privateKey: this.#personKey, forgeKey, forgePublicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) }
     const now = this.#now()
     const notAfter = new Date(now)
@@ -133,6 +139,8 @@ export class SimulatorProofSigner {
     )
     const pem = toPem(cert)
     const issued = { pem, cert: pkijs.Certificate.fromBER(new X509Certificate(pem).raw) }
+    // A few people's certificates, not everyone's since the start: the oldest goes first.
+    if (this.#people.size >= MAX_CACHED_PEOPLE) this.#people.delete(this.#people.keys().next().value ?? '')
     this.#people.set(key, issued)
     return issued
   }
@@ -149,7 +157,7 @@ export class SimulatorProofSigner {
       '</bankIdSignedData>'
     const chain = [personPem, this.#pki.issuingCertPem, this.#pki.rootCertPem]
     const signer = new SignedXml({
-      privateKey: this.#personKey.export({ type: 'pkcs8', format: 'pem' }),
+      privateKey: this.#personKeyPem,
       signatureAlgorithm: RSA_SHA256,
       canonicalizationAlgorithm: EXC_C14N,
       keyInfoAttributes: { Id: 'bidKeyInfo' },
