@@ -36,6 +36,7 @@ import type { KioskHealth } from './health/service'
 import { tapLogger } from './health/log-tap'
 import type { HealthMonitor } from './health/monitor'
 import { todayOf } from '../shared/personnummer'
+import { staffReference } from '../shared/staff-reference'
 
 /** BankID's own link that sends a phone to the right app store for the BankID app. */
 export const BANKID_INSTALL_URL = 'https://install.bankid.com/'
@@ -129,8 +130,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<KioskRuntim
     })
   if (!settings.ok) {
     // Half-configured is worse than not at all: say what is wrong, and stay out of service.
-    logger.error('settings.invalid', { path: settings.path, key: settings.key, problem: settings.problem })
-    const unavailable = new UnavailableSession({ reference: 'S-SETTINGS', staffMessage: settings.problem, settings: effective })
+    const reference = 'S-SETTINGS'
+    logger.error('settings.invalid', { path: settings.path, key: settings.key, problem: settings.problem, reference, staffReference: staffReference(reference) })
+    const unavailable = new UnavailableSession({ reference, staffMessage: settings.problem, settings: effective })
     // Staff can still open the staff screen to read what is wrong, if the staff section itself is valid.
     const staff = await readStaffSettings(settings.path)
     const session = staffDesk(unavailable, { staff, counters: null, certificate: null, bankId: null })

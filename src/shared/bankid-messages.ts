@@ -9,7 +9,7 @@ export const BANKID_MESSAGE_KEYS = [
   'bankid.rfa3',
   /** An identification for this personal number is already in progress. */
   'bankid.rfa4',
-  /** Internal error; try again. */
+  /** Something went wrong (BankID's internal error, a timeout); try again. */
   'bankid.rfa5',
   /** The action was cancelled (in the app). */
   'bankid.rfa6',
@@ -25,7 +25,7 @@ export const BANKID_MESSAGE_KEYS = [
   'bankid.rfa17b',
   /** Identification in progress (a pending code we do not know). */
   'bankid.rfa21',
-  /** Unknown error; try again. */
+  /** Something went wrong (a code we do not know); try again. */
   'bankid.rfa22',
   /** Photograph your passport or ID card with the BankID app. */
   'bankid.rfa23',

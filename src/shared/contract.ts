@@ -57,7 +57,8 @@ export type Screen =
       /** ÅÅÅÅMMDD-•••• in personnummer mode, null in QR mode. */
       maskedPersonnummer: string | null
     }
-  | { name: 'logged-in'; givenName: string; secondsLeft: number }
+  /** secondsTotal: the whole time the screen stays, for the bar that shows how much is left. */
+  | { name: 'logged-in'; givenName: string; secondsLeft: number; secondsTotal: number }
   /** BankID said complete; the school's service is being told (product.md §5). */
   | { name: 'handing-off'; givenName: string }
   /** The school's service answered with a message for the parent, shown until "Klar" or secondsLeft runs out. */

@@ -1,6 +1,7 @@
 // Each way a login can go wrong lands on its own screen, with what happened, what to do and the
 // next step (product.md §2.5). BankID time is moved by hand: minutes pass in a moment.
 import type { Page } from '@playwright/test'
+import { staffReference } from '../../src/shared/staff-reference'
 import {
   button,
   expect,
@@ -20,6 +21,14 @@ import {
 
 const cause = (page: Page) => page.locator('section.failure')
 
+/** The parent reads the neutral reference for staff, never the internal code (nor its words). */
+async function expectStaffReference(page: Page, code: string, where = cause(page), words = true): Promise<void> {
+  await expect(where).toContainText(`Referens för personalen: ${staffReference(code)}`)
+  const text = (await root(page).innerText()).toLowerCase()
+  expect(text).not.toContain(code.toLowerCase())
+  if (words) expect(text).not.toContain(code.split('-').at(-1)?.toLowerCase())
+}
+
 test('cancelled in the app → "Inloggningen avbröts" → Försök igen → an empty keypad', async ({ page, kiosk }) => {
   const orderRef = await loginUntilPickup(page, kiosk, freshPersonalNumber())
   kiosk.sim.orders.cancelInApp(orderRef)
@@ -28,7 +37,7 @@ test('cancelled in the app → "Inloggningen avbröts" → Försök igen → an 
   await expect(cause(page)).toHaveAttribute('data-cause', 'cancelled-in-app')
   await expect(heading(page)).toHaveText('Inloggningen avbröts')
   await expect(cause(page)).toContainText('Du avbröt i BankID-appen.')
-  await expect(cause(page)).toContainText('Felkod för personalen: H-userCancel')
+  await expectStaffReference(page, 'H-userCancel')
   await button(page, 'Försök igen').click()
   await expectScreen(page, 'keypad')
   await expect(pnrField(page)).toHaveText('')
@@ -43,6 +52,8 @@ test('four wrong security codes → blocked → "Så skaffar du ett nytt BankID"
   await expect(cause(page)).toHaveAttribute('data-cause', 'blocked')
   await expect(heading(page)).toHaveText('Ditt BankID är spärrat')
   await expect(cause(page)).toContainText('En låst säkerhetskod går inte att låsa upp')
+  // The issue: parents read "Felkod för personalen: H-certificateErr".
+  await expectStaffReference(page, 'H-certificateErr')
   // Trying again cannot help: no "Försök igen".
   await expect(button(page, 'Försök igen')).toHaveCount(0)
   await button(page, 'Så skaffar du ett nytt BankID').click()
@@ -65,7 +76,7 @@ test.describe('with a 5-minute limit of our own', () => {
     await expect(cause(page)).toHaveAttribute('data-cause', 'timeout')
     await expect(heading(page)).toHaveText('Tiden gick ut')
     await expect(cause(page)).toContainText('Kontrollera att mobilen har mobildata eller wifi')
-    await expect(cause(page)).toContainText('H-expiredTransaction')
+    await expectStaffReference(page, 'H-expiredTransaction')
     await expect(button(page, 'Försök igen')).toBeVisible()
     await expect(button(page, 'Till början')).toBeVisible()
   })
@@ -136,7 +147,7 @@ test('an order already running for the same personnummer → "En inloggning påg
   await expect(cause(page)).toHaveAttribute('data-cause', 'already-in-progress')
   await expect(heading(page)).toHaveText('En inloggning pågår redan')
   await expect(cause(page)).toContainText('Avsluta eller avbryt den i BankID-appen')
-  await expect(cause(page)).toContainText('B-400-alreadyInProgress')
+  await expectStaffReference(page, 'B-400-alreadyInProgress')
 })
 
 test('a newer order for the same person elsewhere → the kiosk\'s login is cancelled', async ({ page, kiosk }) => {
@@ -162,14 +173,15 @@ test.describe('when BankID is down', () => {
       await expectScreen(page, 'failure', 15_000)
       await expect(cause(page)).toHaveAttribute('data-cause', 'bankid-unavailable')
       await expect(heading(page)).toHaveText('BankID svarar inte just nu')
-      await expect(cause(page)).toContainText('B-503-maintenance')
+      await expectStaffReference(page, 'B-503-maintenance')
       await button(page, 'Försök igen').click()
       await expectScreen(page, 'keypad')
     }
     await expectScreen(page, 'out-of-service', 15_000)
     await expect(heading(page)).toHaveText('Inloggningen fungerar inte just nu')
     await expect(page.locator('.out-of-service .status')).toHaveText('Nytt försök om 10 sekunder.')
-    await expect(page.locator('.staff')).toContainText('B-503-maintenance')
+    // The reason for staff (product.md §2.9) is still on this screen, in English: "BankID 503 maintenance".
+    await expectStaffReference(page, 'B-503-maintenance', page.locator('.staff'), false)
     await kiosk.step(3_000)
     await expect(page.locator('.out-of-service .status')).toHaveText('Nytt försök om 7 sekunder.')
 

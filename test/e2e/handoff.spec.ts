@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { buildPayload } from '../../src/main/handoff/payload'
 import { signRequest } from '../../src/main/handoff/signature'
+import { staffReference } from '../../src/shared/staff-reference'
 import { SECRET, completionFor } from '../support/handoff'
 import { MESSAGE, handoffSettings, logIn, serviceFixtures } from './support/handoff-service'
 import { Kiosk, button, expect, expectScreen, heading, idleDialog, root, test as kioskTest } from './support/kiosk'
@@ -147,7 +148,8 @@ test.describe('the service is down', () => {
     await expect(page.locator('section.failure')).toHaveAttribute('data-cause', 'handoff-failed')
     await expect(heading(page)).toHaveText('Inloggningen kunde inte skickas vidare')
     await expect(page.locator('main')).toContainText('Fråga i receptionen')
-    await expect(page.locator('main')).toContainText('Felkod för personalen: HO-NETWORK')
+    await expect(page.locator('main')).toContainText(`Referens för personalen: ${staffReference('HO-NETWORK')}`)
+    await expect(root(page)).not.toContainText('HO-NETWORK')
     await expect(button(page, 'Försök igen')).toHaveCount(0)
     await expect(root(page)).not.toContainText('Fatima')
 
@@ -155,6 +157,7 @@ test.describe('the service is down', () => {
     const log = await logText(kiosk, (text) => text.includes('"handoff.failed"'))
     expect(log.match(/"event":"handoff.retry"/g)).toHaveLength(2)
     expect(log).toContain('"reference":"HO-NETWORK"')
+    expect(log).toContain(`"staffReference":"${staffReference('HO-NETWORK')}"`)
     for (const text of [personalNumber, personalNumber.slice(0, 8), personalNumber.slice(2), 'Fatima', 'Hassan']) {
       expect(log, `the log holds ${text}`).not.toContain(text)
     }

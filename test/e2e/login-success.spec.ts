@@ -24,7 +24,9 @@ test('welcome → personnummer → QR → app → logged in → Klar → welcome
   // The QR, the steps, the masked number and the time left.
   await expect(qrImage(page)).toBeVisible()
   await expect(heading(page)).toHaveText('Skanna QR-koden med BankID-appen')
-  await expect(page.getByRole('status')).toHaveText('Starta BankID-appen och skanna QR-koden.')
+  // The status line would only repeat the steps while the QR is up; the warning about other QR codes is there.
+  await expect(page.getByRole('status')).toHaveText('')
+  await expect(page.locator('.anti-fraud')).toContainText('Skanna bara QR-koden på den här skärmen. Personalen frågar aldrig efter din säkerhetskod.')
   await expect(page.locator('main')).toContainText(`${personalNumber.slice(0, 8)}-••••`)
   await expect(page.locator('main')).toContainText('Tid kvar: 3:00')
   await expect(page.locator('main')).not.toContainText(personalNumber.slice(8))
@@ -41,7 +43,7 @@ test('welcome → personnummer → QR → app → logged in → Klar → welcome
   await kiosk.step(2_000)
 
   await expect(heading(page)).toHaveText('Fortsätt i BankID-appen')
-  await expect(page.getByRole('status')).toHaveText('Skriv in din säkerhetskod i BankID-appen och välj Legitimera.')
+  await expect(page.getByRole('status')).toHaveText('Skriv in din säkerhetskod i BankID-appen och välj Identifiera.')
   await expect(qrImage(page)).toHaveCount(0)
 
   expect(kiosk.sim.orders.enterSecurityCode(orderRef, '246810')).toMatchObject({ ok: true, value: { result: 'complete' } })

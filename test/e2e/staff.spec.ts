@@ -2,7 +2,8 @@
 // the PIN pad with its lockout, the staff screen with a connectivity test against the simulator,
 // and the way back to the parents' screens.
 import type { Page } from '@playwright/test'
-import { button, expect, expectScreen, heading, idleDialog, root, test } from './support/kiosk'
+import { staffReference } from '../../src/shared/staff-reference'
+import { button, expect, expectScreen, freshPersonalNumber, heading, idleDialog, root, test, typeDigits } from './support/kiosk'
 import { STAFF_PIN as PIN, STAFF_PIN_HASH as PIN_HASH, enterPin, pinMessage, pinPad, tapSchoolName } from './support/staff'
 
 async function openStaffScreen(page: Page): Promise<void> {
@@ -88,6 +89,26 @@ test.describe('without staff.allowExit', () => {
     await expect(root(page)).not.toHaveAttribute('data-staff', /./)
     await expect(heading(page)).toHaveText('Välkommen till Rinkebyskolan')
     await expect(heading(page)).toBeFocused()
+  })
+
+  test('what the parent read is in the recent errors, beside the internal code', async ({ page, kiosk }) => {
+    kiosk.sim.faults.add({ endpoint: 'auth', times: 1, fault: { kind: 'internalError' } })
+    await button(page, 'Logga in med Mobilt BankID').click()
+    await typeDigits(page, freshPersonalNumber())
+    await button(page, 'Nästa').click()
+    await expectScreen(page, 'failure')
+    const reference = staffReference('B-500-internalError')
+    await expect(page.locator('section.failure')).toContainText(`Referens för personalen: ${reference}`)
+    await expect(root(page)).not.toContainText('B-500-internalError')
+
+    // The parent shows staff the screen; staff open theirs over it.
+    await openStaffScreen(page)
+    const row = page.locator('.staff-table tr', { hasText: 'bankid.failure' })
+    await expect(row).toHaveCount(1)
+    await expect(row.locator('td').nth(3)).toHaveText('B-500-internalError')
+    await expect(row.locator('td').nth(4)).toHaveText(reference)
+    await button(page, 'Stäng').click()
+    await expectScreen(page, 'failure')
   })
 
   test('opens by touch and by Ctrl+Alt+S too; Escape closes', async ({ page }) => {

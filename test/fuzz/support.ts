@@ -89,7 +89,7 @@ export const snapshotSchema = z.strictObject({
       secondsLeft: seconds,
       maskedPersonnummer: masked.nullable(),
     }),
-    z.strictObject({ name: z.literal('logged-in'), givenName: z.string().min(1), secondsLeft: seconds }),
+    z.strictObject({ name: z.literal('logged-in'), givenName: z.string().min(1), secondsLeft: seconds, secondsTotal: seconds }),
     z.strictObject({
       name: z.literal('failure'),
       cause: z.enum(FAILURE_CAUSES as unknown as [FailureCause, ...FailureCause[]]),
@@ -145,7 +145,10 @@ export function checkSnapshot(snapshot: Snapshot, limits: Limits, secrets: reado
     if (value > max) throw new Error(`${what} ${value} > ${max}`)
   }
   if (s.name === 'waiting') over('waiting.secondsLeft', s.secondsLeft, limits.waitingSeconds)
-  if (s.name === 'logged-in') over('logged-in.secondsLeft', s.secondsLeft, limits.loggedInSeconds)
+  if (s.name === 'logged-in') {
+    over('logged-in.secondsLeft', s.secondsLeft, s.secondsTotal)
+    over('logged-in.secondsTotal', s.secondsTotal, limits.loggedInSeconds)
+  }
   if (s.name === 'out-of-service' && s.secondsToRetry !== null) over('secondsToRetry', s.secondsToRetry, limits.retrySeconds)
   if (snapshot.idleWarning) over('idleWarning.secondsLeft', snapshot.idleWarning.secondsLeft, limits.idleWarningSeconds)
   if (snapshot.mode === 'qr' && 'maskedPersonnummer' in s && s.maskedPersonnummer !== null) {

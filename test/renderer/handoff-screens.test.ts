@@ -4,6 +4,7 @@ import { act, render, screen } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Intent, KioskApi, Screen, Snapshot } from '../../src/shared/contract'
+import { staffReference } from '../../src/shared/staff-reference'
 import App from '../../src/renderer/src/App.svelte'
 import { CATALOGUES, translator } from '../../src/renderer/src/i18n'
 import Failure from '../../src/renderer/src/screens/Failure.svelte'
@@ -53,7 +54,8 @@ describe('Failure: handoff-failed', () => {
     expect(screen.queryByRole('button', { name: sv['app.tryAgain'] })).toBeNull()
     await user.click(screen.getByRole('button', { name: sv['app.toStart'] }))
     expect(send).toHaveBeenCalledWith({ type: 'cancel' })
-    expect(document.body.textContent).toContain('HO-NETWORK')
+    expect(document.body.textContent).toContain(staffReference('HO-NETWORK'))
+    expect(document.body.textContent).not.toContain('HO-NETWORK')
   })
 })
 

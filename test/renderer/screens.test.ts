@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { BANKID_MESSAGE_KEYS } from '../../src/shared/bankid-messages'
 import type { FailureCause, Intent } from '../../src/shared/contract'
 import { FAILURE_CAUSES } from '../../src/shared/contract'
+import { staffReference } from '../../src/shared/staff-reference'
 import IdleOverlay from '../../src/renderer/src/components/IdleOverlay.svelte'
 import { FAQ_QUESTIONS } from '../../src/renderer/src/faq'
 import type { MessageKey } from '../../src/renderer/src/i18n'
@@ -72,7 +73,7 @@ describe('Starting', () => {
 })
 
 describe('Waiting', () => {
-  it('shows the QR as an image, the three steps, the status, the countdown and the masked number', async () => {
+  it('shows the QR as an image, the three steps, the countdown, the masked number and the warning about other QR codes', async () => {
     const send = newSend()
     const { container } = render(Waiting, { props: { screen: screens.waiting(), t, send } })
     expect(heading()).toHaveTextContent(sv['waiting.heading'])
@@ -87,14 +88,21 @@ describe('Waiting', () => {
     const steps = within(container.querySelector('ol') as HTMLElement).getAllByRole('listitem')
     expect(steps.map((step) => step.textContent)).toEqual([sv['waiting.step1'], sv['waiting.step2'], sv['waiting.step3']])
 
-    expect(screen.getByRole('status')).toHaveTextContent(sv['bankid.rfa1'])
+    // "Start the app and scan the QR" is what the steps say: the status line stays empty (but in the page).
+    expect(screen.getByRole('status')).toHaveTextContent(/^$/)
+    expect(screen.getByText(sv['waiting.antiFraud'])).toBeInTheDocument()
     expect(screen.getByText('Tid kvar: 2:05')).toBeInTheDocument()
     expect(screen.getByText(sentence('Inloggning för 19900101-••••'))).toBeInTheDocument()
     await expectSends(send, sv['app.cancel'], { type: 'cancel' })
   })
 
-  it.each(BANKID_MESSAGE_KEYS)('shows the status text for %s', (messageKey) => {
+  it.each(BANKID_MESSAGE_KEYS.filter((key) => key !== 'bankid.rfa1'))('shows the status text for %s beside the QR', (messageKey) => {
     render(Waiting, { props: { screen: screens.waiting({ messageKey }), t, send: newSend() } })
+    expect(screen.getByRole('status')).toHaveTextContent(sv[messageKey])
+  })
+
+  it.each(BANKID_MESSAGE_KEYS)('shows the status text for %s once the QR is gone', (messageKey) => {
+    render(Waiting, { props: { screen: screens.waiting({ messageKey, qrSvg: null }), t, send: newSend() } })
     expect(screen.getByRole('status')).toHaveTextContent(sv[messageKey])
   })
 
@@ -107,6 +115,8 @@ describe('Waiting', () => {
     expect(heading()).toHaveTextContent('Fortsätt i BankID-appen')
     expect(screen.getByRole('status')).toHaveTextContent(sv['bankid.rfa9'])
     expect(screen.getByText('Tid kvar: 0:59')).toBeInTheDocument()
+    // The warning is about which QR to scan: gone with the QR.
+    expect(screen.queryByText(sv['waiting.antiFraud'])).toBeNull()
     await expectSends(send, sv['app.cancel'], { type: 'cancel' })
   })
 
@@ -119,12 +129,18 @@ describe('Waiting', () => {
 })
 
 describe('LoggedIn', () => {
-  it('greets by given name and Klar sends done', async () => {
+  it('greets by given name, says what happens next, shows the time left as a bar, and Klar sends done', async () => {
     const send = newSend()
-    render(LoggedIn, { props: { screen: screens.loggedIn({ givenName: 'Fatima', secondsLeft: 12 }), t, send } })
+    const view = render(LoggedIn, { props: { screen: screens.loggedIn({ givenName: 'Fatima', secondsLeft: 12, secondsTotal: 15 }), t, send } })
     expect(heading()).toHaveTextContent(sv['loggedIn.heading'])
     expect(screen.getByText('Välkommen, Fatima!')).toBeInTheDocument()
+    expect(screen.getByText(sv['loggedIn.next'])).toBeInTheDocument()
     expect(screen.getByText('Skärmen stängs om 12 sekunder.')).toBeInTheDocument()
+    const bar = screen.getByRole('progressbar', { name: 'Skärmen stängs om 12 sekunder.' })
+    expect(bar).toHaveAttribute('max', '15')
+    expect(bar).toHaveAttribute('value', '12')
+    await view.rerender({ screen: screens.loggedIn({ givenName: 'Fatima', secondsLeft: 3, secondsTotal: 15 }) })
+    expect(bar).toHaveAttribute('value', '3')
     await expectSends(send, sv['loggedIn.done'], { type: 'done' })
   })
 })
@@ -137,7 +153,8 @@ describe('Failure', () => {
     const { container } = render(Failure, { props: { screen: screens.failure({ cause, reference: 'X9-ABC1' }), t, send } })
     expect(heading()).toHaveTextContent(sv[`failure.${cause}.title` as MessageKey])
     expect(screen.getByText(sv[`failure.${cause}.body` as MessageKey])).toBeInTheDocument()
-    expect(screen.getByText(sentence('Felkod för personalen: X9-ABC1'))).toBeInTheDocument()
+    expect(screen.getByText(sentence(`Referens för personalen: ${staffReference('X9-ABC1')}`))).toBeInTheDocument()
+    expect(container).not.toHaveTextContent('X9-ABC1')
 
     const buttons = screen.getAllByRole('button').map((b) => b.textContent?.trim())
     if (cause === 'blocked') {
@@ -155,6 +172,28 @@ describe('Failure', () => {
     await expectSends(send, sv['app.toStart'], { type: 'cancel' })
     // No raw code or cause text leaks into what the parent reads, only the reference.
     expect(container).not.toHaveTextContent(`failure.${cause}`)
+  })
+
+  // The issue: parents read "Felkod för personalen: H-certificateErr". Now only the neutral reference.
+  it.each([
+    ['blocked', 'H-certificateErr'],
+    ['cancelled-in-app', 'H-userCancel'],
+    ['bankid-unavailable', 'B-503-maintenance'],
+    ['handoff-failed', 'HO-HTTP-401'],
+  ] as const)('%s with %s: the neutral reference in every language, never the code', (cause, code) => {
+    for (const language of ['sv', 'en', 'ar', 'so', 'fi'] as const) {
+      const catalogue = CATALOGUES[language]
+      const view = render(Failure, { props: { screen: screens.failure({ cause, reference: code }), t: translator(catalogue), send: newSend() } })
+      const reference = view.container.querySelector('p.reference') as HTMLElement
+      const expected = catalogue['failure.reference'].replace('{reference}', staffReference(code))
+      expect(reference.textContent, language).toBe(expected)
+      expect(reference.querySelector('bdi')?.textContent, language).toMatch(/^[2-9B-DF-HJ-NP-TV-XZ]{4}$/)
+      expect(view.container.textContent, language).not.toContain(code)
+      // Nor the alarming part of it on its own ("certificateErr", "userCancel", "maintenance").
+      expect(view.container.textContent?.toLowerCase(), language).not.toContain(code.split('-').at(-1)?.toLowerCase())
+      expect(catalogue['failure.reference'], language).toContain('{reference}')
+      view.unmount()
+    }
   })
 })
 
@@ -269,11 +308,12 @@ describe('OutOfService', () => {
     expect(container).not.toHaveTextContent(sv['outOfService.body'])
   })
 
-  it('shows the reference and the staff message, and offers no buttons', () => {
-    render(OutOfService, {
+  it('shows the neutral reference (not the code) and the staff message, and offers no buttons', () => {
+    const { container } = render(OutOfService, {
       props: { screen: screens.outOfService({ reference: 'OOS-77', staffMessage: 'Settings file is invalid' }), t },
     })
-    expect(screen.getByText(sentence('För personalen: OOS-77'))).toBeInTheDocument()
+    expect(screen.getByText(sentence(`Referens för personalen: ${staffReference('OOS-77')}`))).toBeInTheDocument()
+    expect(container).not.toHaveTextContent('OOS-77')
     expect(screen.getByText('Settings file is invalid')).toBeInTheDocument()
     expect(screen.queryAllByRole('button')).toEqual([])
   })
@@ -281,7 +321,7 @@ describe('OutOfService', () => {
   // Regression: the whole staff block used to be marked English, the translated line included.
   it('marks only the untranslated staff message as English', () => {
     render(OutOfService, { props: { screen: screens.outOfService({ reference: 'OOS-77' }), t } })
-    expect(screen.getByText(sentence('För personalen: OOS-77')).closest('[lang]')?.getAttribute('lang')).not.toBe('en')
+    expect(screen.getByText(sentence(`Referens för personalen: ${staffReference('OOS-77')}`)).closest('[lang]')?.getAttribute('lang')).not.toBe('en')
   })
 })
 

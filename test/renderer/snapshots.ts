@@ -53,6 +53,7 @@ export const screens = {
     name: 'logged-in',
     givenName: 'Astrid',
     secondsLeft: 10,
+    secondsTotal: 10,
     ...o,
   }),
   failure: (o: Partial<Extract<Screen, { name: 'failure' }>> = {}): Extract<Screen, { name: 'failure' }> => ({

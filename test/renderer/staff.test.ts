@@ -3,6 +3,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Intent, KioskApi, Snapshot, StaffInfo, StaffView } from '../../src/shared/contract'
+import { staffReference } from '../../src/shared/staff-reference'
 import App from '../../src/renderer/src/App.svelte'
 import { CATALOGUES, translator } from '../../src/renderer/src/i18n'
 import { TapCounter, isStaffShortcut } from '../../src/renderer/src/staff/gesture'
@@ -186,6 +187,16 @@ describe('StaffScreen', () => {
     expect(within(counts as HTMLElement).getAllByRole('row').map((row) => row.textContent)).toEqual(['UtfallAntal', 'success7', 'timeout1'])
     expect(within(errors as HTMLElement).getAllByRole('row')).toHaveLength(3)
     expect(errors?.textContent).toContain('B-503-maintenance')
+    // Beside the code, the reference the parent's screen showed for it.
+    const serviceOut = within(errors as HTMLElement).getAllByRole('row')[1] as HTMLElement
+    expect(within(serviceOut).getAllByRole('cell').map((cell) => cell.textContent)).toEqual([
+      expect.any(String),
+      sv['staff.errors.error'],
+      'service.out',
+      'B-503-maintenance',
+      staffReference('B-503-maintenance'),
+    ])
+    expect(within(errors as HTMLElement).getAllByRole('columnheader').map((cell) => cell.textContent)).toContain(sv['staff.errors.staffReference'])
     expect(screen.queryByText(sv['staff.settingsProblem'])).toBeNull()
   })
 

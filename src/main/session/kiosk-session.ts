@@ -24,6 +24,7 @@ import type { FailureCause, FlowMode, Intent, Screen, Snapshot } from '../../sha
 import type { Language } from '../../shared/languages'
 import type { CalendarDate } from '../../shared/personnummer'
 import { maskPersonnummer, parsePersonnummer } from '../../shared/personnummer'
+import { staffReference } from '../../shared/staff-reference'
 
 export type BankIdPort = Pick<BankIdClient, 'auth' | 'collect' | 'cancel'>
 
@@ -530,7 +531,7 @@ export class KioskSession {
     attempt.handingOff = null
     const fields = { attempt: attempt.id, status: result.status, tries: result.tries, latencyMs: result.latencyMs }
     if (!result.ok) {
-      this.#log('warn', 'handoff.failed', { ...fields, reference: result.reference })
+      this.#log('warn', 'handoff.failed', { ...fields, reference: result.reference, staffReference: staffReference(result.reference) })
       return this.#fail(attempt, 'handoff-failed', undefined, result.reference)
     }
     this.#endAttempt('success')
@@ -552,15 +553,18 @@ export class KioskSession {
     messageKey?: BankIdMessageKey,
   ): void {
     if (attempt.ended) return
-    if (failure) this.#log('warn', 'bankid.failure', { attempt: attempt.id, cause, failure: describeFailure(failure) })
+    const ref = reference ?? (failure ? referenceFor(failure) : 'U-UNKNOWN')
+    // The parent reads only staffReference(ref); the log and the staff screen carry both.
+    const references = { reference: ref, staffReference: staffReference(ref) }
+    if (failure) this.#log('warn', 'bankid.failure', { attempt: attempt.id, cause, failure: describeFailure(failure), ...references })
     const isService = cause === 'bankid-unavailable' || cause === 'network' || cause === 'tls'
     this.#serviceFailures = isService ? this.#serviceFailures + 1 : 0
-    const ref = reference ?? (failure ? referenceFor(failure) : 'U-UNKNOWN')
     if (isService && this.#serviceFailures >= this.#timing.serviceFailuresBeforeOutOfService) {
       this.#endAttempt(cause)
       return this.#enterOutOfService(ref, failure ? describeFailure(failure) : cause)
     }
     this.#endAttempt(cause)
+    this.#log('info', 'failure.shown', { attempt: attempt.id, cause, ...references })
     this.#show({
       name: 'failure',
       cause,
@@ -671,7 +675,7 @@ export class KioskSession {
 
   #enterOutOfService(reference: string, staffMessage: string): void {
     const retryAt = this.#deps.scheduler.now() + this.#timing.outOfServiceRetryMs
-    this.#log('error', 'service.out', { reference, staffMessage })
+    this.#log('error', 'service.out', { reference, staffReference: staffReference(reference), staffMessage })
     this.#clearWarning()
     this.#show({ name: 'out-of-service', reference, staffMessage, retryAt })
   }
@@ -825,7 +829,12 @@ export class KioskSession {
         }
       }
       case 'logged-in':
-        return { name: 'logged-in', givenName: screen.givenName, secondsLeft: this.#secondsUntil(screen.until) }
+        return {
+          name: 'logged-in',
+          givenName: screen.givenName,
+          secondsLeft: this.#secondsUntil(screen.until),
+          secondsTotal: Math.ceil(this.#timing.loggedInMs / 1000),
+        }
       case 'handing-off':
         return { name: 'handing-off', givenName: screen.givenName }
       case 'handoff-message':
@@ -928,7 +937,10 @@ function causeOfHint(hint: string): FailureCause {
 
 const sanitize = (text: string) => text.replace(/[^A-Za-z0-9_]/g, '').slice(0, 40) || 'none'
 
-/** A short code for the failure screen that staff can look up in the log and the docs. */
+/**
+ * A short code for staff to look up in the log and the docs. The parent's screen shows only its
+ * neutral staffReference (src/shared/staff-reference.ts); the snapshot and the log carry this code.
+ */
 export function referenceFor(failure: BankIdFailure): string {
   switch (failure.kind) {
     case 'bankid-error':

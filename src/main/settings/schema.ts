@@ -19,17 +19,44 @@ export const ENVIRONMENTS = ['simulator', 'test', 'production', 'custom'] as con
 export const FLOW_MODES = ['personnummer', 'qr'] as const satisfies readonly FlowMode[]
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const
 
-/** The banks that issue Mobilt BankID, as the school's current guide lists them. */
+/**
+ * Banks that issue Mobilt BankID, for the guide and the FAQ (the setting `banks` replaces the list).
+ * NOT BankID's complete list: no current complete list was found (searched 2026-12-07). Each name is
+ * one a source names as issuing (Mobilt) BankID; the pages are undated unless a date is given,
+ * and were read on 2026-12-07:
+ *   - bankid.com/om-bankid/detta-ar-bankid (BankID's own list, undated, written about 2019: it gives
+ *     the 2019 estimate): Danske Bank, ICA Banken, Handelsbanken, Länsförsäkringar Bank, Nordea, SEB,
+ *     Skandiabanken, Sparbanken Syd, Swedbank, Ålandsbanken. Danske Bank, Länsförsäkringar, SEB,
+ *     Swedbank and Ålandsbanken rest on this page alone.
+ *   - ICA Banken: thelocal.com/20220117/foreign-citizens-in-sweden-blocked-from-bankid-after-banks-roll-out-new-rules
+ *     (2022-01-17) and friatider.se/do-inte-diskriminering-nar-icke-medborgare-nekas-bank-id.
+ *   - Handelsbanken: handelsbanken.se/en/personal/digital-services/log-on-methods.
+ *   - Nordea: nordea.se/privat/produkter/mobilbank-internetbank/nordea-id-dosa.html.
+ *   - Skandia: support.bankid.com/sv/fragor-svar/fragor-om-bestallning/kan-nagon-lura-funktionen-genom-att-halla-upp-en-bild-pa-mig
+ *     names "Skandiabanken" among banks that issue BankID without branches; the bank calls itself
+ *     Skandia (skandia.se).
+ *   - Sparbanken Syd: sparbankensyd.se/vardagstjanster/bankid/mobilt-bankid.
+ *   - Sparbankerna (the savings banks, grouped as the sources group them with Swedbank): Sparbanken
+ *     Tanum (sparbankentanum.se/privat/digitala-tjanster/mobilt-bankid.html) and Valdemarsviks
+ *     Sparbank (valdemarsvikssparbank.se) issue it through the Sparbanken Privat app.
+ *   - Forex Bank: forex.se/en/bankkund/digital/bankid.
+ * Left out: Sparbanken Öresund (merged into Swedbank), Ikano Bank and Sparbanken Skåne by name (no
+ * source found), Marginalen Bank (marginalen.se: "Marginalen Bank inte utfärdar BankID"). The guide
+ * says most banks in Sweden issue it, so a parent whose bank is missing asks the bank.
+ */
 export const DEFAULT_BANKS: readonly string[] = [
   'Danske Bank',
+  'Forex Bank',
   'Handelsbanken',
+  'ICA Banken',
   'Länsförsäkringar',
   'Nordea',
   'SEB',
-  'Skandiabanken',
+  'Skandia',
   'Sparbanken Syd',
-  'Sparbanken Öresund',
+  'Sparbankerna',
   'Swedbank',
+  'Ålandsbanken',
 ]
 
 /** BankID limits userVisibleData to 1 500 Base64 characters, i.e. 1 125 bytes of UTF-8. */
@@ -868,7 +895,9 @@ export const settingsSchema = z.strictObject(
       .meta({
         description:
           'The banks named in the guide "Getting Mobilt BankID", which tells parents without BankID where to get it, ' +
-          'in the order shown. Change the list if your guide should name other banks; list each bank once.',
+          'and in the FAQ, in the order shown. The default is the banks that public pages (read in December 2026) ' +
+          'name as issuing Mobilt BankID; it is not BankID\'s complete list, and the guide tells parents that most ' +
+          'banks in Sweden issue it. Change the list if your guide should name other banks; list each bank once.',
       }),
     logging: logging.prefault({}),
     updates: updates.prefault({}),

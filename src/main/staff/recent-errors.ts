@@ -18,7 +18,10 @@ export const DEFAULT_RECENT_ERRORS = 20
 
 /** Event names are code constants: `bankid.failure`, `settings.invalid`. */
 const EVENT_SHAPE = /^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$/i
-/** Reference codes as failure screens show them: `B-503-maintenance`, `N-ECONNREFUSED`, `S-SETTINGS`. */
+/**
+ * Internal reference codes: `B-503-maintenance`, `N-ECONNREFUSED`, `S-SETTINGS`. The staff screen shows
+ * each beside its staffReference, the neutral reference the parent's screen showed for it.
+ */
 const REFERENCE_SHAPE = /^[A-Z]{1,4}(?:-[A-Za-z0-9_]+)+$/
 const MAX_EVENT = 64
 const MAX_REFERENCE = 48

@@ -154,7 +154,7 @@ describe('a login over the bridge', () => {
     await h.step(2_000)
 
     const loggedIn = await client.waitFor(isScreen('logged-in'))
-    expect(loggedIn.screen).toEqual({ name: 'logged-in', givenName: 'Fatima', secondsLeft: 8 })
+    expect(loggedIn.screen).toEqual({ name: 'logged-in', givenName: 'Fatima', secondsLeft: 8, secondsTotal: 8 })
     expect(h.outcomes).toEqual(['success'])
     // Every snapshot the session published reached the renderer, in order.
     const sequences = client.snapshots.map((s) => s.sequence)

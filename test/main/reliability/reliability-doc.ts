@@ -2,6 +2,7 @@
 // fault-matrix.ts (which fault-matrix.test.ts asserts) or describes how they are run: no dates,
 // no timings measured on this machine, nothing the suite does not check.
 import path from 'node:path'
+import { staffReference } from '../../../src/shared/staff-reference'
 import { TEST_TIMING } from '../../support/session-harness'
 import type { ExpectedScreen, FailureScreen, FaultCase, Stage } from './fault-matrix'
 import { GATEWAY_FAULT_MATRIX, GATEWAY_ORDER_FATES } from '../../gateway/reliability/gateway-fault-matrix'
@@ -54,6 +55,20 @@ function referenceText(c: FaultCase): string {
   return alternative ? `${code(screen.reference)} or ${code(alternative.screen.reference)}` : code(screen.reference)
 }
 
+/** What the parent's screen shows for a code: its neutral staff reference (a shape like `TLS-*` has one per code). */
+function parentReference(reference: string): string {
+  return reference.includes('*') ? 'one per code' : code(staffReference(reference))
+}
+
+function parentReferenceText(c: FaultCase): string {
+  const screen = c.expect.screen
+  if (screen.name === 'waiting') return '—'
+  const alternative = c.expect.alternative
+  return alternative
+    ? `${parentReference(screen.reference)} or ${parentReference(alternative.screen.reference)}`
+    : parentReference(screen.reference)
+}
+
 function orderText(c: FaultCase): string {
   const attempts = c.expect.attempts
   const fate = ORDER_FATES[c.expect.order].short
@@ -84,10 +99,18 @@ function stageTable(stage: Stage): string[] {
   return [
     `### ${STAGE_TITLES[stage]}: ${cases.length} cases`,
     '',
-    row(['Fault', 'The parent sees', 'Reference', 'The order at BankID', 'Usable again', 'Dispose mid-fault']),
-    row(['---', '---', '---', '---', '---', '---']),
+    row(['Fault', 'The parent sees', 'Reference', 'The parent reads', 'The order at BankID', 'Usable again', 'Dispose mid-fault']),
+    row(['---', '---', '---', '---', '---', '---', '---']),
     ...cases.map((c) =>
-      row([faultText(c), screenText(c.expect.screen, c), referenceText(c), orderText(c), usableText(c), disposeText(c)]),
+      row([
+        faultText(c),
+        screenText(c.expect.screen, c),
+        referenceText(c),
+        parentReferenceText(c),
+        orderText(c),
+        usableText(c),
+        disposeText(c),
+      ]),
     ),
     '',
     ...NOT_APPLICABLE.filter((item) => item.stage === stage).flatMap((item) => [
@@ -131,14 +154,15 @@ function gatewaySection(): string[] {
     '',
     ...Object.values(GATEWAY_ORDER_FATES).map((fate) => `- *${fate.short}*: ${fate.asserted}.`),
     '',
-    row(['Fault', 'Stage', 'The parent sees', 'Reference', 'The order at BankID', 'Usable again, once']),
-    row(['---', '---', '---', '---', '---', '---']),
+    row(['Fault', 'Stage', 'The parent sees', 'Reference', 'The parent reads', 'The order at BankID', 'Usable again, once']),
+    row(['---', '---', '---', '---', '---', '---', '---']),
     ...GATEWAY_FAULT_MATRIX.map((c) =>
       row([
         `<a id="${c.id}"></a>${c.fault}`,
         STAGE_SHORT[c.stage],
         c.expect.screen.name === 'failure' ? failureText(c.expect.screen) : 'logged in: the login completes',
         c.expect.screen.name === 'failure' ? code(c.expect.screen.reference) : '—',
+        c.expect.screen.name === 'failure' ? parentReference(c.expect.screen.reference) : '—',
         GATEWAY_ORDER_FATES[c.expect.order].short,
         c.usableAgain,
       ]),
@@ -150,6 +174,37 @@ function gatewaySection(): string[] {
     '- **Round robin is per connection.** A kiosk keeps its connection to one instance while it is busy; with',
     '  `listen.keepAliveSeconds` shorter than the collect interval each collect may go to another instance. Either way',
     '  a lost instance costs the kiosk nothing but a new connection.',
+    '',
+  ]
+}
+
+/** Every code of the matrices by the reference the parent reads, for staff who have only that. */
+function staffLookup(): string[] {
+  const causes = new Map<string, Set<string>>()
+  const add = (screen: { name: string; reference?: string; cause?: string }) => {
+    if (screen.name === 'waiting' || screen.reference === undefined || screen.reference.includes('*')) return
+    const cause = screen.name === 'failure' ? code(screen.cause ?? '') : 'out of service'
+    causes.set(screen.reference, (causes.get(screen.reference) ?? new Set()).add(cause))
+  }
+  for (const c of FAULT_MATRIX) {
+    add(c.expect.screen)
+    if (c.expect.alternative) add(c.expect.alternative.screen)
+  }
+  for (const c of GATEWAY_FAULT_MATRIX) add(c.expect.screen)
+  const rows = [...causes].map(([reference, seen]) => ({ parent: staffReference(reference), reference, seen: [...seen].join(', ') }))
+  rows.sort((a, b) => (a.parent < b.parent ? -1 : a.parent > b.parent ? 1 : 0))
+  return [
+    '## The reference the parent reads',
+    '',
+    'The failure and out-of-service screens do not show the code to the parent (“H-certificateErr” means nothing to',
+    'a parent and sounds alarming), only a neutral four-character reference made from it',
+    '(`src/shared/staff-reference.ts`): digits 2–9 and consonants, the same for the same code on every kiosk. The log',
+    'has both (`reference`, `staffReference`), and the staff screen’s recent errors show both for the warnings and',
+    'errors (BankID, network, hand-off, settings). Every code in the tables above, by the reference the parent reads:',
+    '',
+    row(['The parent reads', 'Reference', 'Screen']),
+    row(['---', '---', '---']),
+    ...rows.map((r) => row([code(r.parent), code(r.reference), r.seen])),
     '',
   ]
 }
@@ -282,6 +337,7 @@ export function renderReliabilityDoc(): string {
     ...STAGES.flatMap((stage) => stageTable(stage)),
     '',
     ...gatewaySection(),
+    ...staffLookup(),
     '## Known failures',
     '',
     ...knownFailures(),

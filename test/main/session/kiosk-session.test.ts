@@ -92,7 +92,7 @@ describe('a successful login', () => {
 
     sim().orders.enterSecurityCode(orderRef, '246810')
     await h.step(2_000)
-    expect(screenAs('logged-in')).toEqual({ name: 'logged-in', givenName: 'Fatima', secondsLeft: 8 })
+    expect(screenAs('logged-in')).toEqual({ name: 'logged-in', givenName: 'Fatima', secondsLeft: 8, secondsTotal: 8 })
     expect(h.outcomes).toEqual(['success'])
 
     await h.step(8_000)
