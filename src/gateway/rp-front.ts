@@ -10,95 +10,26 @@
 //   remembers which of this instance's orders ended); the hand-off on "complete".
 // - BankID's own answers pass through unchanged; when BankID cannot be reached the kiosk hears 503
 //   maintenance, which it treats as BankID being down.
-import type { StartedOrder } from '../main/bankid/client'
-import type { CollectResponse } from '../main/bankid/api-types'
 import type { BankIdFailure, Result } from '../main/bankid/failure'
 import { hashOrderRef } from '../main/logging/logger'
-import type { HandoffCompletion, HandoffResult } from '../main/handoff/client'
 import { validateOrderRequest } from '../main/simulator/request-validation'
-import type { GatewayMetrics } from './metrics'
 import type { RefusalReason } from './metrics'
-import type { OrderTokens } from './order-token'
-import type { KioskRateLimiter } from './rate-limit'
+import { PendingOrders } from './pending-orders'
+import { errorAnswer, failureAnswer, noSuchOrder, outcomeLabel } from './rp-front-answers'
+import { handOff } from './rp-front-handoff'
+import type { FrontAnswer, FrontEndpoint, KioskPeer, RpFrontOptions } from './rp-front-types'
 
-export type FrontEndpoint = 'auth' | 'sign' | 'collect' | 'cancel'
+// The pieces: rp-front-types.ts (the vocabulary, re-exported here), pending-orders.ts (what this
+// instance remembers), rp-front-answers.ts (BankID's words) and rp-front-handoff.ts (on "complete").
+export type { BankIdBackend, FrontAnswer, FrontEndpoint, GatewayHandoff, GatewayLog, KioskPeer, RpFrontOptions } from './rp-front-types'
 
-/** The kiosk, as its client certificate names it. */
-export interface KioskPeer {
-  /** The certificate's common name, made safe for logs and metric labels. */
-  id: string
-  /** SHA-256 fingerprint, colon-separated upper-case hex (Node's fingerprint256). */
-  fingerprint: string
-  serialNumber: string
-  /** The connection's remote address as the gateway sees it. */
-  address: string
-}
-
-export interface FrontAnswer {
-  status: number
-  body: unknown
-  headers?: Record<string, string>
-}
-
-export interface BankIdBackend {
-  auth(request: never): Promise<Result<StartedOrder>>
-  sign(request: never): Promise<Result<StartedOrder>>
-  collect(orderRef: string): Promise<Result<CollectResponse>>
-  cancel(orderRef: string): Promise<Result<void>>
-}
-
-export interface GatewayHandoff {
-  deliver(completion: HandoffCompletion, options: { kioskId: string; nonce: string; signal: AbortSignal }): Promise<HandoffResult>
-}
-
-export type GatewayLog = (level: 'info' | 'warn' | 'error' | 'debug', event: string, fields?: Record<string, unknown>) => void
-
-export interface RpFrontOptions {
-  bankId: BankIdBackend
-  tokens: OrderTokens
-  rateLimiter: KioskRateLimiter
-  endUserIp: (peerAddress: string, claim: unknown) => string
-  /** Mobile BankID's policy for the gateway's environment, added when a kiosk sends none; [] for the simulator. */
-  certificatePolicies: readonly string[]
-  handoff: GatewayHandoff | null
-  /** The whole hand-off must end before the kiosk gives up on its collect (10 s by default). */
-  handoffBudgetMs?: number
-  metrics: GatewayMetrics
-  log: GatewayLog
-  /** Wall-clock ms (token ages). */
-  now?: () => number
-  /** Monotonic ms (how long an order is remembered as pending). */
-  monotonic?: () => number
-}
-
-/** An order this instance started, remembered only to enforce rules and to cancel on revocation. */
-interface PendingOrder {
-  kiosk: string
-  kioskId: string
-  serialNumber: string
-  pnrKey: string | null
-  startedAt: number
-}
-
-/** BankID forgets an unscanned order after 30 s and a scanned one after about 3 min. */
-const PENDING_FORGOTTEN_AFTER_MS = 4 * 60 * 1000
 export const DEFAULT_HANDOFF_BUDGET_MS = 8_000
-
-const error = (status: number, errorCode: string, details: string, headers?: Record<string, string>): FrontAnswer => ({
-  status,
-  body: { errorCode, details },
-  ...(headers ? { headers } : {}),
-})
-const noSuchOrder = () => error(400, 'invalidParameters', 'No such order')
 
 export class RpFront {
   readonly #options: RpFrontOptions
   readonly #now: () => number
   readonly #monotonic: () => number
-  readonly #pending = new Map<string, PendingOrder>()
-  readonly #byPnr = new Map<string, string>()
-  /** Orders this instance cancelled for a revoked kiosk: not cancelled again when that kiosk asks. */
-  readonly #revokedAndCancelled = new Set<string>()
+  readonly #orders: PendingOrders
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #aborts = new AbortController()
 
@@ -106,10 +37,11 @@ export class RpFront {
     this.#options = options
     this.#now = options.now ?? Date.now
     this.#monotonic = options.monotonic ?? (() => performance.now())
+    this.#orders = new PendingOrders((size) => options.metrics.pendingOrders.set(size))
   }
 
   get pendingCount(): number {
-    return this.#pending.size
+    return this.#orders.size
   }
 
   handle(endpoint: FrontEndpoint, body: unknown, peer: KioskPeer): Promise<FrontAnswer> {
@@ -128,7 +60,7 @@ export class RpFront {
 
   /** Kiosks just revoked: cancel at BankID the orders this instance started for them. */
   async cancelOrdersOf(isRevoked: (kiosk: { serialNumber: string; fingerprint256: string }) => boolean): Promise<number> {
-    const orders = [...this.#pending].filter(([, order]) => isRevoked({ serialNumber: order.serialNumber, fingerprint256: order.kiosk }))
+    const orders = this.#orders.entries().filter(([, order]) => isRevoked({ serialNumber: order.serialNumber, fingerprint256: order.kiosk }))
     await Promise.all(orders.map(([ref, order]) => this.#cancelAtBankId(ref, order.kioskId, 'revoked')))
     return orders.length
   }
@@ -142,7 +74,7 @@ export class RpFront {
   async refuseRevoked(endpoint: FrontEndpoint | null, body: unknown, peer: KioskPeer): Promise<FrontAnswer> {
     if (endpoint === 'collect' || endpoint === 'cancel') {
       const opened = this.#options.tokens.open(orderRefOf(body), peer.fingerprint)
-      if (opened.ok && !this.#revokedAndCancelled.has(opened.claims.bankIdOrderRef)) {
+      if (opened.ok && !this.#orders.wasRevokedAndCancelled(opened.claims.bankIdOrderRef)) {
         await this.#cancelAtBankId(opened.claims.bankIdOrderRef, peer.id, 'revoked')
       }
     }
@@ -157,7 +89,7 @@ export class RpFront {
       fingerprint: peer.fingerprint ?? null,
       address: peer.address ?? null,
     })
-    return error(status, errorCode, details, headers)
+    return errorAnswer(status, errorCode, details, headers)
   }
 
   // ---- the endpoints ----
@@ -190,7 +122,7 @@ export class RpFront {
     if (!checked.ok) {
       this.#options.metrics.refused.inc({ reason: 'bad-request' })
       this.#options.log('warn', 'gateway.bad-request', { kioskId: peer.id, endpoint, details: checked.details })
-      return error(400, 'invalidParameters', checked.details)
+      return errorAnswer(400, 'invalidParameters', checked.details)
     }
     const request = { ...(body as Record<string, unknown>) }
     request.endUserIp = this.#options.endUserIp(peer.address, request.endUserIp)
@@ -200,12 +132,12 @@ export class RpFront {
     }
     if (Object.keys(requirement).length > 0) request.requirement = requirement
 
-    this.#forgetOld()
+    this.#orders.forgetOld(this.#monotonic())
     const pnr = typeof requirement.personalNumber === 'string' ? requirement.personalNumber : null
     const pnrKey = pnr === null ? null : this.#options.tokens.derive('pnr', pnr)
     if (pnrKey !== null && (await this.#stillPending(pnrKey))) {
       this.#options.log('info', 'gateway.already-in-progress', { kioskId: peer.id })
-      return error(400, 'alreadyInProgress', 'Order already in progress for pno')
+      return errorAnswer(400, 'alreadyInProgress', 'Order already in progress for pno')
     }
 
     const started = await this.#timed(endpoint, () =>
@@ -214,16 +146,14 @@ export class RpFront {
     if (!started.ok) return this.#failure(started.error, peer, endpoint, null)
     const { orderRef: bankIdOrderRef, ...tokens } = started.value.response
     const orderRef = this.#options.tokens.seal({ bankIdOrderRef, issuedAt: this.#now(), endpoint }, peer.fingerprint)
-    this.#pending.set(bankIdOrderRef, {
+    this.#options.metrics.ordersStarted.inc()
+    this.#orders.add(bankIdOrderRef, {
       kiosk: peer.fingerprint,
       kioskId: peer.id,
       serialNumber: peer.serialNumber,
       pnrKey,
       startedAt: this.#monotonic(),
     })
-    if (pnrKey !== null) this.#byPnr.set(pnrKey, bankIdOrderRef)
-    this.#options.metrics.ordersStarted.inc()
-    this.#options.metrics.pendingOrders.set(this.#pending.size)
     this.#options.log('info', 'gateway.order.started', { kioskId: peer.id, endpoint, orderRefHash: hashOrderRef(orderRef) })
     return { status: 200, body: { orderRef, ...tokens } }
   }
@@ -244,7 +174,14 @@ export class RpFront {
     }
     this.#ended(bankIdOrderRef, 'complete', peer, token)
     const answer: Record<string, unknown> = { orderRef: token, status: 'complete', completionData: response.completionData }
-    if (this.#options.handoff) answer.handoff = await this.#handOff(this.#options.handoff, bankIdOrderRef, response, peer, token)
+    const { handoff, tokens, metrics, log } = this.#options
+    if (handoff) {
+      answer.handoff = await handOff(
+        handoff,
+        { bankIdOrderRef, response, peer, token },
+        { tokens, metrics, log, budgetMs: this.#options.handoffBudgetMs ?? DEFAULT_HANDOFF_BUDGET_MS, stop: this.#aborts.signal },
+      )
+    }
     return { status: 200, body: answer }
   }
 
@@ -263,7 +200,7 @@ export class RpFront {
   #openToken(body: unknown, peer: KioskPeer): { ok: true; bankIdOrderRef: string; token: string } | { ok: false; answer: FrontAnswer } {
     if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length !== 1 || typeof (body as { orderRef?: unknown }).orderRef !== 'string') {
       this.#options.metrics.refused.inc({ reason: 'bad-request' })
-      return { ok: false, answer: error(400, 'invalidParameters', 'Invalid orderRef') }
+      return { ok: false, answer: errorAnswer(400, 'invalidParameters', 'Invalid orderRef') }
     }
     const token = (body as { orderRef: string }).orderRef
     const opened = this.#options.tokens.open(token, peer.fingerprint)
@@ -281,73 +218,29 @@ export class RpFront {
    * doubt: the order may have ended through another instance, which this one cannot know.
    */
   async #stillPending(pnrKey: string): Promise<boolean> {
-    const ref = this.#byPnr.get(pnrKey)
+    const ref = this.#orders.refFor(pnrKey)
     if (ref === undefined) return false
     const result = await this.#timed('collect', () => this.#options.bankId.collect(ref))
     if (result.ok && result.value.status === 'pending') return true
-    this.#forget(ref)
+    this.#orders.forget(ref)
     return false
   }
 
   #ended(bankIdOrderRef: string, outcome: string, peer: KioskPeer, token: string): void {
-    this.#forget(bankIdOrderRef)
+    this.#orders.forget(bankIdOrderRef)
     this.#options.metrics.orders.inc({ outcome: outcomeLabel(outcome) })
     this.#options.log('info', 'gateway.order.ended', { kioskId: peer.id, outcome, orderRefHash: hashOrderRef(token) })
   }
 
-  #forget(bankIdOrderRef: string): void {
-    const order = this.#pending.get(bankIdOrderRef)
-    if (!order) return
-    this.#pending.delete(bankIdOrderRef)
-    if (order.pnrKey !== null && this.#byPnr.get(order.pnrKey) === bankIdOrderRef) this.#byPnr.delete(order.pnrKey)
-    this.#options.metrics.pendingOrders.set(this.#pending.size)
-  }
-
-  #forgetOld(): void {
-    const cutoff = this.#monotonic() - PENDING_FORGOTTEN_AFTER_MS
-    for (const [ref, order] of this.#pending) {
-      if (order.startedAt >= cutoff) break // insertion order is start order
-      this.#forget(ref)
-    }
-  }
-
   async #cancelAtBankId(bankIdOrderRef: string, kioskId: string, why: string): Promise<void> {
     const result = await this.#timed('cancel', () => this.#options.bankId.cancel(bankIdOrderRef))
-    this.#forget(bankIdOrderRef)
-    this.#revokedAndCancelled.add(bankIdOrderRef)
-    if (this.#revokedAndCancelled.size > 10_000) this.#revokedAndCancelled.delete(this.#revokedAndCancelled.values().next().value as string)
+    this.#orders.forget(bankIdOrderRef)
+    this.#orders.markRevokedAndCancelled(bankIdOrderRef)
     this.#options.log(result.ok ? 'info' : 'warn', 'gateway.order.cancelled', {
       kioskId,
       why,
       result: result.ok ? 'ok' : result.error.kind,
     })
-  }
-
-  async #handOff(handoff: GatewayHandoff, bankIdOrderRef: string, response: Extract<CollectResponse, { status: 'complete' }>, peer: KioskPeer, token: string): Promise<unknown> {
-    const budget = AbortSignal.timeout(this.#options.handoffBudgetMs ?? DEFAULT_HANDOFF_BUDGET_MS)
-    const signal = AbortSignal.any([budget, this.#aborts.signal])
-    // The same nonce from every instance for one order: the service's replay check keeps it at most once.
-    const nonce = this.#options.tokens.derive('handoff', bankIdOrderRef)
-    const completion = { orderRef: bankIdOrderRef, completionData: response.completionData }
-    let result: HandoffResult
-    try {
-      result = await handoff.deliver(completion, { kioskId: peer.id, nonce, signal })
-    } catch {
-      result = { ok: false, reference: 'HO-INTERNAL', status: null, tries: 0, latencyMs: 0 }
-    }
-    const fields = { kioskId: peer.id, orderRefHash: hashOrderRef(token), status: result.status, tries: result.tries, latencyMs: result.latencyMs }
-    if (!result.ok) {
-      this.#options.metrics.handoffs.inc({ result: result.reference })
-      this.#options.log('warn', 'gateway.handoff.failed', { ...fields, reference: result.reference })
-      return { error: result.reference }
-    }
-    this.#options.metrics.handoffs.inc({ result: 'ok' })
-    if (result.answer.kind === 'message') {
-      this.#options.log('info', 'gateway.handoff.message', fields)
-      return { message: result.answer.message }
-    }
-    this.#options.log('info', 'gateway.handoff.view', { ...fields, origin: new URL(result.answer.url).origin })
-    return { url: result.answer.url }
   }
 
   // ---- BankID's answers ----
@@ -361,55 +254,11 @@ export class RpFront {
     }
   }
 
-  /** A failure as BankID's own error body; the gateway's own trouble reaching BankID as 503 maintenance. */
   #failure(failure: BankIdFailure, peer: KioskPeer, endpoint: FrontEndpoint, bankIdOrderRef: string | null): FrontAnswer {
-    switch (failure.kind) {
-      case 'bankid-error':
-      case 'unknown-error-code':
-        // invalidParameters on collect/cancel: BankID no longer knows the order; neither need we.
-        if (bankIdOrderRef !== null && failure.errorCode === 'invalidParameters') this.#forget(bankIdOrderRef)
-        this.#options.log('info', 'gateway.bankid.error', { kioskId: peer.id, endpoint, httpStatus: failure.httpStatus, errorCode: failure.errorCode })
-        return error(failure.httpStatus, failure.errorCode, failure.details)
-      case 'order-finished':
-        // A (modified) kiosk collecting an order that ended: BankID is not asked again.
-        this.#options.metrics.refused.inc({ reason: 'bad-request' })
-        this.#options.log('warn', 'gateway.collect-after-final', { kioskId: peer.id, fingerprint: peer.fingerprint })
-        return noSuchOrder()
-      case 'invalid-request':
-        return error(400, 'invalidParameters', `Invalid ${failure.field}`)
-      case 'network':
-      case 'timeout':
-      case 'tls':
-      case 'aborted':
-        this.#options.metrics.bankIdFailures.inc({ kind: failure.kind })
-        this.#options.log('error', 'gateway.bankid.unreachable', {
-          kioskId: peer.id,
-          endpoint,
-          kind: failure.kind,
-          code: 'code' in failure ? failure.code : null,
-        })
-        return error(503, 'maintenance', 'BankID cannot be reached from the gateway')
-      case 'malformed-response':
-        this.#options.metrics.bankIdFailures.inc({ kind: failure.kind })
-        this.#options.log('error', 'gateway.bankid.malformed', { kioskId: peer.id, endpoint, httpStatus: failure.httpStatus, reason: failure.reason })
-        return error(500, 'internalError', 'BankID answered the gateway with something it does not understand')
-    }
+    const { metrics, log } = this.#options
+    return failureAnswer(failure, { peer, endpoint, bankIdOrderRef, metrics, log, forget: (ref) => this.#orders.forget(ref) })
   }
 }
 
 const orderRefOf = (body: unknown): unknown =>
   typeof body === 'object' && body !== null ? (body as { orderRef?: unknown }).orderRef : undefined
-
-const KNOWN_OUTCOMES = new Set([
-  'complete',
-  'cancelled',
-  'expiredTransaction',
-  'certificateErr',
-  'userCancel',
-  'startFailed',
-  'userDeclinedCall',
-  'notSupportedByUserApp',
-  'transactionRiskBlocked',
-])
-/** Metric labels are bounded: a hint code BankID adds tomorrow counts as "other". */
-const outcomeLabel = (outcome: string): string => (KNOWN_OUTCOMES.has(outcome) ? outcome : 'other')

@@ -2,102 +2,33 @@
 // read from an injected clock and every state change that time causes (startFailed after the
 // start window, expiredTransaction, forgetting ended orders) is worked out lazily on access, so
 // there are no timers to leak and tests can move the clock by minutes in one step.
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
+import { randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock'
 import { qrAuthCode } from '../bankid/qr'
-import type { ProofInput, SignedProof } from './bankid-proof'
-import type { PeopleRegistry, SimulatedPerson } from './people'
+import type { SimulatorTimings } from './order-lifetime'
+import { applyTime, BANKID_TIMINGS, endOrder } from './order-lifetime'
+import type { BookResult, CollectAnswer, NewOrder, Order, OrderView, Outcome, ProveCompletion, ScanResult } from './order-types'
+import { completionData, orderView, pendingHint } from './order-views'
+import type { PeopleRegistry } from './people'
 
-/** Signs a completed order's proof (SimulatorProofSigner.prove): the signature and the OCSP response. */
-export type ProveCompletion = (input: ProofInput) => SignedProof
-
-export interface SimulatorTimings {
-  /** No app picked the order up within this → failed startFailed (~30 s, §7). */
-  startWindowMs: number
-  /** Once picked up, the user has this long to finish → failed expiredTransaction (~3 min). */
-  orderLifetimeMs: number
-  /** How long an ended order can still be collected before it is "No such order". */
-  completeCollectableMs: number
-  failedCollectableMs: number
-  /** A never-picked-up order is forgotten this long after it was created (3 min 10 s). */
-  unscannedCollectableMs: number
-  /** How many seconds old a scanned QR frame may be. */
-  qrMaxAgeSeconds: number
-}
-
-export const BANKID_TIMINGS: SimulatorTimings = {
-  startWindowMs: 30_000,
-  orderLifetimeMs: 180_000,
-  completeCollectableMs: 180_000,
-  failedCollectableMs: 300_000,
-  unscannedCollectableMs: 190_000,
-  qrMaxAgeSeconds: 2,
-}
-
-export type OrderType = 'auth' | 'sign'
-type Stage = 'awaiting-pickup' | 'awaiting-mrtd' | 'awaiting-code' | 'ended'
-
-export interface OrderRequirement {
-  personalNumber?: string
-  mrtd?: boolean
-  pinCode?: boolean
-}
-
-export interface NewOrder {
-  type: OrderType
-  /** Identifies the RP certificate: only the same RP may collect or cancel the order. */
-  clientId: string
-  endUserIp: string
-  requirement: OrderRequirement
-  userVisibleData?: string | undefined
-  userNonVisibleData?: string | undefined
-  returnRisk: boolean
-}
-
-export type Outcome =
-  | { status: 'failed'; hintCode: string }
-  | { status: 'complete'; completionData: Record<string, unknown> }
-
-interface Order extends NewOrder {
-  orderRef: string
-  autoStartToken: string
-  qrStartToken: string
-  qrStartSecret: string
-  createdAt: number
-  stage: Stage
-  person?: SimulatedPerson
-  pickedUpAt?: number
-  outcome?: Outcome
-  endedAt?: number
-}
-
-export type CollectAnswer =
-  | { orderRef: string; status: 'pending'; hintCode: string }
-  | { orderRef: string; status: 'failed'; hintCode: string }
-  | { orderRef: string; status: 'complete'; completionData: Record<string, unknown> }
-
-export type BookError = { errorCode: 'alreadyInProgress' | 'invalidParameters'; details: string }
-export type BookResult<T> = { ok: true; value: T } | { ok: false; error: BookError }
+// The pieces: order-types.ts (the vocabulary), order-lifetime.ts (what time does to an order) and
+// order-views.ts (what is shown of one). Their public part is exported here as before.
+export type { SimulatorTimings } from './order-lifetime'
+export { BANKID_TIMINGS } from './order-lifetime'
+export type {
+  BookError,
+  BookResult,
+  CollectAnswer,
+  NewOrder,
+  OrderRequirement,
+  OrderType,
+  OrderView,
+  Outcome,
+  ProveCompletion,
+  ScanResult,
+} from './order-types'
 
 const noSuchOrder: BookResult<never> = { ok: false, error: { errorCode: 'invalidParameters', details: 'No such order' } }
-
-/** What the simulated app shows: no secrets, no QR tokens. */
-export interface OrderView {
-  orderRef: string
-  type: OrderType
-  ageSeconds: number
-  stage: Stage
-  hintCode: string | null
-  status: 'pending' | 'failed' | 'complete'
-  requiredPersonalNumber: string | null
-  personalNumber: string | null
-  userVisibleText: string | null
-  mrtd: boolean
-  /** What the RP sent as the end user's address (a gateway sets it for its kiosks). */
-  endUserIp: string
-}
-
-export type ScanResult = BookResult<{ orderRef: string }> | { ok: false; error: { errorCode: 'scanRejected'; details: string } }
 
 export class OrderBook {
   readonly #orders = new Map<string, Order>()
@@ -217,7 +148,7 @@ export class OrderBook {
     if (check === 'wrong') {
       return { ok: true, value: { result: 'wrong', attemptsLeft: this.#people.wrongCodesLeft(personalNumber) } }
     }
-    this.#end(order, { status: 'complete', completionData: this.#completionData(order, order.person) })
+    this.#end(order, { status: 'complete', completionData: completionData(order, order.person, this.#prove) })
     return { ok: true, value: { result: 'complete', attemptsLeft: this.#people.wrongCodesLeft(personalNumber) } }
   }
 
@@ -264,9 +195,7 @@ export class OrderBook {
   }
 
   #end(order: Order, outcome: Outcome): void {
-    order.stage = 'ended'
-    order.outcome = outcome
-    order.endedAt = this.#clock.now()
+    endOrder(order, outcome, this.#clock.now())
   }
 
   #find(orderRef: string, clientId: string): Order | undefined {
@@ -284,83 +213,12 @@ export class OrderBook {
   /** Applies everything the passing of time has done since the last look. */
   #sweep(): void {
     const now = this.#clock.now()
-    const t = this.timings
     for (const order of this.#orders.values()) {
-      if (order.stage === 'awaiting-pickup' && now - order.createdAt >= t.startWindowMs) {
-        this.#end(order, { status: 'failed', hintCode: 'startFailed' })
-        order.endedAt = order.createdAt + t.startWindowMs
-      } else if (order.stage !== 'ended' && order.pickedUpAt !== undefined && now - order.pickedUpAt >= t.orderLifetimeMs) {
-        this.#end(order, { status: 'failed', hintCode: 'expiredTransaction' })
-        order.endedAt = order.pickedUpAt + t.orderLifetimeMs
-      }
-      if (order.stage === 'ended' && now >= forgetAt(order, t)) this.#orders.delete(order.orderRef)
+      if (applyTime(order, now, this.timings) === 'forget') this.#orders.delete(order.orderRef)
     }
   }
 
   #view(order: Order): OrderView {
-    const outcome = order.outcome
-    return {
-      orderRef: order.orderRef,
-      type: order.type,
-      ageSeconds: Math.floor((this.#clock.now() - order.createdAt) / 1000),
-      stage: order.stage,
-      status: outcome?.status ?? 'pending',
-      hintCode: outcome ? (outcome.status === 'failed' ? outcome.hintCode : null) : pendingHint(order.stage),
-      requiredPersonalNumber: order.requirement.personalNumber ?? null,
-      personalNumber: order.person?.personalNumber ?? null,
-      userVisibleText:
-        order.userVisibleData === undefined ? null : Buffer.from(order.userVisibleData, 'base64').toString('utf8'),
-      mrtd: order.requirement.mrtd === true,
-      endUserIp: order.endUserIp,
-    }
+    return orderView(order, this.#clock.now())
   }
-
-  #completionData(order: Order, person: SimulatedPerson): Record<string, unknown> {
-    const { signature, ocspResponse } = this.#prove({
-      type: order.type,
-      personalNumber: person.personalNumber,
-      givenName: person.givenName,
-      surname: person.surname,
-      userVisibleData: order.userVisibleData,
-      userNonVisibleData: order.userNonVisibleData,
-    })
-    return {
-      user: {
-        personalNumber: person.personalNumber,
-        name: `${person.givenName} ${person.surname}`,
-        givenName: person.givenName,
-        surname: person.surname,
-      },
-      device: {
-        ipAddress: '192.0.2.10', // the phone's address (TEST-NET-1): in QR flows it is not the kiosk's
-        uhi: createHash('sha1').update(`uhi:${person.personalNumber}`).digest('base64'),
-      },
-      bankIdIssueDate: '2024-01-15Z',
-      ...(order.requirement.mrtd ? { stepUp: { mrtd: true } } : {}),
-      signature,
-      ocspResponse,
-      ...(order.returnRisk ? { risk: 'low' } : {}),
-    }
-  }
-}
-
-function pendingHint(stage: Stage): string {
-  switch (stage) {
-    case 'awaiting-pickup':
-      return 'outstandingTransaction'
-    case 'awaiting-mrtd':
-      return 'userMrtd'
-    default:
-      return 'userSign'
-  }
-}
-
-function forgetAt(order: Order, t: SimulatorTimings): number {
-  const endedAt = order.endedAt ?? order.createdAt
-  if (order.outcome?.status === 'complete') return endedAt + t.completeCollectableMs
-  // §7: "never-picked-up timed-out" orders are forgotten 3 min 10 s after creation.
-  if (order.outcome?.status === 'failed' && order.outcome.hintCode === 'startFailed') {
-    return order.createdAt + t.unscannedCollectableMs
-  }
-  return endedAt + t.failedCollectableMs
 }

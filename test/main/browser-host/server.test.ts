@@ -393,7 +393,8 @@ describe('the renderer going away', () => {
   })
 })
 
-describe('static files', () => {
+describe('HTTP through the host', () => {
+  // What files are served and how: static-files.test.ts. Here: the Host check in front of them.
   const securityHeaders = {
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
@@ -407,65 +408,12 @@ describe('static files', () => {
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(response.headers).toMatchObject(securityHeaders)
     expect(response.text).toContain('<title>kiosk</title>')
-    expect(CONTENT_SECURITY_POLICY).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'",
-    )
   })
 
-  it.each([
-    ['/index.html', 'text/html; charset=utf-8'],
-    ['/assets/x.js', 'text/javascript; charset=utf-8'],
-    ['/assets/x.js?v=1', 'text/javascript; charset=utf-8'],
-    ['/assets/style.css', 'text/css; charset=utf-8'],
-    ['/assets/logo.svg', 'image/svg+xml'],
-    ['/assets/font.woff2', 'font/woff2'],
-  ])('%s is served as %s', async (path, type) => {
-    const response = await rawHttp(host.origin, { path })
-    expect(response.status).toBe(200)
-    expect(response.headers['content-type']).toBe(type)
-    expect(response.headers).toMatchObject(securityHeaders)
-  })
-
-  it.each([
-    ['/../package.json'],
-    ['/../secret.txt'],
-    ['/%2e%2e/package.json'],
-    ['/%2E%2E/secret.txt'],
-    ['/assets/..%2f..%2fpackage.json'],
-    ['/assets/..%2F..%2Fsecret.txt'],
-    ['/assets/%2e%2e/%2e%2e/secret.txt'],
-    ['/..%5c..%5csecret.txt'],
-    ['/%2Fetc%2Fpasswd'],
-    [`/${encodeURIComponent(join(tmpdir(), 'secret.txt'))}`],
-    ['//etc/passwd'],
-    ['/assets/link.txt'],
-    ['/.env'],
-    ['/index.html%00.js'],
-    ['/assets/x.js%00'],
-    ['/%zz'],
-  ])('refuses %s', async (path) => {
-    const response = await rawHttp(host.origin, { path })
+  it('refuses a traversal through the host too', async () => {
+    const response = await rawHttp(host.origin, { path: '/%2e%2e/secret.txt' })
     expect([400, 404]).toContain(response.status)
     expect(response.text).not.toContain('TOP-SECRET-CONTENT')
-    expect(response.headers).toMatchObject(securityHeaders)
-  })
-
-  it('refuses an absolute-form request target', async () => {
-    const response = await rawHttp(host.origin, { path: `http://127.0.0.1:${port()}/index.html` })
-    expect(response.status).toBe(400)
-  })
-
-  it('a missing file is 404 and a folder is not listed', async () => {
-    expect((await rawHttp(host.origin, { path: '/nope.js' })).status).toBe(404)
-    expect((await rawHttp(host.origin, { path: '/assets' })).status).toBe(404)
-    expect((await rawHttp(host.origin, { path: '/assets/' })).status).toBe(404)
-  })
-
-  it.each(['POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD'])('%s → 405, GET only', async (method) => {
-    const response = await rawHttp(host.origin, { path: '/', method })
-    expect(response.status).toBe(405)
-    expect(response.headers.allow).toBe('GET')
-    expect(response.headers).toMatchObject(securityHeaders)
   })
 
   it.each([['evil.example'], ['evil.example:PORT'], ['127.0.0.1'], ['127.0.0.1:1'], ['localhost.evil.example:PORT']])(
@@ -503,23 +451,3 @@ function rawUpgrade(path: string) {
     agent: false,
   })
 }
-
-describe('the page', () => {
-  it('asks the browser to fetch the WebSocket bridge chunk together with the page', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'browser-host-preload-'))
-    mkdirSync(join(dir, 'assets'))
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><title>k</title></head><body></body></html>')
-    writeFileSync(join(dir, 'assets', 'websocket-kiosk-Ab12_x.js'), 'export {}\n')
-    const other = await startBrowserHost({ session: sessionPort, rendererDir: dir })
-    try {
-      const response = await fetch(other.origin)
-      const html = await response.text()
-      expect(html).toContain('<link rel="modulepreload" href="./assets/websocket-kiosk-Ab12_x.js" />')
-      expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(html)))
-      expect(response.headers.has('cross-origin-opener-policy')).toBe(false)
-    } finally {
-      await other.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
-})
