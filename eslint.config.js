@@ -17,6 +17,24 @@ const restrict = (groups, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
 })
 
+/** src/main/settings is a leaf: `outside` matches a relative import that leaves it for anything but src/shared. */
+const settingsLeaf = (outside) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { group: ['**/renderer/**', '**/preload/**', '**/gateway/**'], message: 'Main may not import renderer, preload or gateway code.' },
+        {
+          regex: outside,
+          message:
+            'src/main/settings is a leaf: it may import only its own modules and src/shared; the features (bankid, ' +
+            'handoff, staff, health…) read the settings, never the other way round.',
+        },
+      ],
+    },
+  ],
+})
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'docs/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -59,6 +77,18 @@ export default tseslint.config(
   {
     files: ['src/main/**/*'],
     rules: restrict(['**/renderer/**', '**/preload/**', '**/gateway/**'], 'Main may not import renderer, preload or gateway code.'),
+  },
+  {
+    // The settings are a leaf that the features read: they know no feature (bankid, handoff, staff,
+    // health, session…), only src/shared. A feature's own files (its credentials) load beside it, and
+    // src/main/load-settings.ts composes the two.
+    files: ['src/main/settings/*'],
+    rules: settingsLeaf('^\\.\\./(?!\\.\\./shared/)'),
+  },
+  {
+    // The same, one folder down (the schema's sections): "../" is still the settings, "../../" is not.
+    files: ['src/main/settings/*/**/*'],
+    rules: settingsLeaf('^\\.\\./\\.\\./(?!\\.\\./shared/)'),
   },
   {
     // The gateway is a server: it shares main's Electron-free modules, never Electron or the kiosk's shell.

@@ -8,7 +8,7 @@
 //   token another kiosk presents does not open (no swapping orders between terminals).
 // - Short-lived: older than MAX_TOKEN_AGE_MS it does not open (BankID forgets the order by then).
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
-import type { SecretBytes } from '../main/settings/handoff-credentials'
+import type { SecretBytes } from '../main/handoff/credentials'
 
 export const TOKEN_PREFIX = 'g1.'
 /** BankID keeps an order at most ~30 s unscanned + 3 min to finish + 5 min collectable after it fails. */

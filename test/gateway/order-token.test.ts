@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { MAX_TOKEN_AGE_MS, OrderTokens, TOKEN_PREFIX } from '../../src/gateway/order-token'
 import type { OrderClaims } from '../../src/gateway/order-token'
-import { SecretBytes } from '../../src/main/settings/handoff-credentials'
+import { SecretBytes } from '../../src/main/handoff/credentials'
 
 const secret = (text: string) => new SecretBytes(Buffer.from(text.padEnd(32, '.'), 'utf8'))
 const CURRENT = secret('current state secret, 32 bytes or more')

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import type { HandoffCompletion } from '../../src/main/handoff/payload'
 import { SimulatorProofSigner } from '../../src/main/simulator/bankid-proof'
-import { SecretBytes } from '../../src/main/settings/handoff-credentials'
+import { SecretBytes } from '../../src/main/handoff/credentials'
 import { CLIENT_PASSPHRASE, loadOrCreateSimulatorPki } from '../../src/main/simulator/certificates'
 import type { SimulatorPki } from '../../src/main/simulator/certificates'
 import { TEST_PKI_DIR } from './simulator'

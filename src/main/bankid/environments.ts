@@ -2,12 +2,14 @@
 import { X509Certificate } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { BankIdEnvironment } from '../settings/schema'
 
 /**
- * `custom` is any RP API v6 endpoint the settings name with its own CA: in practice the
- * municipality's BankID gateway (product.md §9), which holds the RP certificate instead of the kiosk.
+ * The environments are the settings' (bankid.environment). `custom` is any RP API v6 endpoint the
+ * settings name with its own CA: in practice the municipality's BankID gateway (product.md §9),
+ * which holds the RP certificate instead of the kiosk.
  */
-export type BankIdEnvironment = 'simulator' | 'test' | 'production' | 'custom'
+export type { BankIdEnvironment }
 /** BankID's own services, whose URL and root CA are fixed. */
 export type PublicEnvironment = Exclude<BankIdEnvironment, 'simulator' | 'custom'>
 

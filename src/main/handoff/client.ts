@@ -17,7 +17,7 @@
 import { Agent, request } from 'node:https'
 import type { TLSSocket } from 'node:tls'
 import { classifySocketError } from '../bankid/failure'
-import type { HandoffAuthMaterial } from '../settings/handoff-credentials'
+import type { HandoffAuthMaterial } from './credentials'
 import type { HandoffCompletion } from './payload'
 import type { BankIdEnvironment } from '../bankid/environments'
 import { buildPayload, newNonce } from './payload'

@@ -2,7 +2,7 @@
 // port to it, and the origins the locked view may show (for the CSP and Electron's frame policy).
 import { hostname } from 'node:os'
 import type { BankIdEnvironment } from '../bankid/environments'
-import type { HandoffCredentials } from '../settings/handoff-credentials'
+import type { HandoffCredentials } from './credentials'
 import type { KioskSettings } from '../settings/schema'
 import type { HandoffPort } from '../session/kiosk-session'
 import type { HandoffLog } from './client'

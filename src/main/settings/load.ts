@@ -1,16 +1,10 @@
-// Loads the administrator's settings file: all of it or nothing. Either every setting is valid and
-// the RP certificate proven usable, or the result is one sentence for the out-of-service screen and
-// the log; the kiosk never starts half-configured. No file at the OS location means the defaults.
+// Reads the administrator's settings file: all of it or nothing. Either every setting is valid, or
+// the result is one sentence for the out-of-service screen and the log. No file at the OS location
+// means the defaults. Opening the files the settings name (the RP certificate, the hand-off's and
+// the heartbeat's secrets) is each feature's own business; ../load-settings.ts composes the two.
 import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 import path from 'node:path'
-import type { RpCredentials } from '../bankid/transport'
-import { loadHeartbeatCredentials } from '../health/heartbeat-credentials'
-import { loadRpCredentials } from './credentials'
-import { loadHandoffCredentials } from './handoff-credentials'
-import { readCaFile, settingProblemOf } from './secret-files'
-import type { HandoffCredentials } from './handoff-credentials'
-import type { RpCertificateInfo } from './credentials'
 import { SETTINGS_ENV, SETTINGS_OPTION, settingsLocation } from './location'
 import type { SettingsLocation } from './location'
 import { MAX_SENTENCE, describeIssue, fallbackPhrase, printable, shownPath } from './messages'
@@ -18,24 +12,14 @@ import type { SettingsProblem } from './messages'
 import type { KioskSettings } from './schema'
 import { settingsSchema } from './schema'
 
-export type { RpCertificateInfo } from './credentials'
-
-export type SettingsResult =
+/** The settings file read and checked, before any feature opens the files it names (see ../load-settings). */
+export type SettingsFileResult =
   | {
       ok: true
       settings: KioskSettings
       /** The absolute path looked at, whether or not a file was there. */
       path: string
       fromFile: boolean
-      /** For test and production; null for the simulator, which brings its own. */
-      credentials: RpCredentials | null
-      certificate: RpCertificateInfo | null
-      /** Sentences to log and show staff while the kiosk runs normally, e.g. a certificate about to expire. */
-      warnings: string[]
-      /** What the hand-off authenticates with, proven at start; null (or absent) when the hand-off is off. */
-      handoff?: HandoffCredentials | null
-      /** For "custom": the PEM of bankid.ca, the endpoint's only trust anchor; null (or absent) otherwise. */
-      endpointCaPem?: string | null
     }
   | {
       ok: false
@@ -46,17 +30,20 @@ export type SettingsResult =
       key: string | null
     }
 
-export interface LoadSettingsOptions {
+export interface ReadSettingsOptions {
   argv: readonly string[]
   env: NodeJS.ProcessEnv
   platform: NodeJS.Platform
-  now: Date
 }
 
 /** A settings file is a few kilobytes; anything this big was pointed at by mistake. */
 export const MAX_SETTINGS_BYTES = 1024 * 1024
 
-export async function loadSettings(options: LoadSettingsOptions): Promise<SettingsResult> {
+/**
+ * The settings file at the location the options name, checked against the schema, with every
+ * relative path made absolute. No file at the OS location means the defaults.
+ */
+export async function readSettings(options: ReadSettingsOptions): Promise<SettingsFileResult> {
   const location = settingsLocation(options.argv, options.env, options.platform)
   if (location.path === '') {
     return { ok: false, path: '', key: null, problem: `The ${SETTINGS_OPTION} option needs the path of a settings file.` }
@@ -64,14 +51,13 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
   // The platform's own path rules, so that a Windows path stays one in tests on Linux.
   const paths = options.platform === 'win32' ? path.win32 : path.posix
   const file = paths.resolve(location.path)
-  const fail = (problem: string, key: string | null = null): SettingsResult => ({ ok: false, path: file, problem: finished(problem), key })
+  const fail = (problem: string, key: string | null = null): SettingsFileResult => ({ ok: false, path: file, problem: finished(problem), key })
 
   const read = await readSettingsFile(file, location)
   if (read.kind === 'problem') return fail(read.problem)
   if (read.kind === 'absent') {
     // A fresh copy: the caller may keep and change it without touching DEFAULT_SETTINGS.
-    const settings = settingsSchema.parse({})
-    return { ok: true, settings, path: file, fromFile: false, credentials: null, certificate: null, warnings: [] }
+    return { ok: true, settings: settingsSchema.parse({}), path: file, fromFile: false }
   }
 
   const parsed = parseJson(file, read.text)
@@ -80,49 +66,7 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
   const checked = checkSettings(parsed.value)
   if (!checked.ok) return fail(checked.problem, checked.key)
   const settings = resolvePaths(checked.settings, (p) => paths.resolve(paths.dirname(file), p))
-  // The heartbeat's secret and CA files: missing ones are a settings problem like any other.
-  const heartbeat = await loadHeartbeatCredentials(settings.health.heartbeat, options.env)
-  if (!heartbeat.ok) return fail(heartbeat.problem, heartbeat.key)
-  // The hand-off's secret or client certificate, and its CA: proven now, never half-configured.
-  const handoff = await loadHandoffCredentials(settings.handoff, options.env, options.now)
-  if (!handoff.ok) return fail(handoff.problem, handoff.key)
-
-  const { certificate: files, passphrase, environment } = settings.bankid
-  if (environment === 'simulator' || files === undefined) {
-    return {
-      ok: true,
-      settings,
-      path: file,
-      fromFile: true,
-      credentials: null,
-      certificate: null,
-      warnings: handoff.warnings,
-      handoff: handoff.credentials,
-    }
-  }
-  let endpointCaPem: string | null = null
-  if (environment === 'custom' && settings.bankid.ca !== undefined) {
-    try {
-      endpointCaPem = await readCaFile('bankid.ca', settings.bankid.ca, { requireCa: { now: options.now } })
-    } catch (error) {
-      const problem = settingProblemOf(error)
-      return fail(problem.problem, problem.key)
-    }
-  }
-  const purpose = environment === 'custom' ? 'kiosk' : 'rp'
-  const loaded = await loadRpCredentials(files, passphrase, options.env, options.now, purpose)
-  if (!loaded.ok) return fail(loaded.problem, loaded.key)
-  return {
-    ok: true,
-    settings,
-    path: file,
-    fromFile: true,
-    credentials: loaded.credentials,
-    certificate: loaded.certificate,
-    warnings: [...loaded.warnings, ...handoff.warnings],
-    handoff: handoff.credentials,
-    endpointCaPem,
-  }
+  return { ok: true, settings, path: file, fromFile: true }
 }
 
 /** Every sentence one printable line of bounded length, whatever the file or its path held. */

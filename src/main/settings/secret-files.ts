@@ -10,6 +10,9 @@ import type { SettingsProblem } from './messages'
 import type { PassphraseSource } from './schema'
 
 /** Thrown inside the credential readers only; settingProblemOf turns it into a result. */
+/** Warn this long before a certificate runs out: ordering a new one from the bank takes days. */
+export const EXPIRY_WARNING_DAYS = 30
+
 export class SettingProblem extends Error {
   constructor(
     readonly key: string,

@@ -5,7 +5,7 @@
 import type { Clock } from '../clock'
 import type { OutcomeCounters } from '../counters/outcome-counters'
 import { dayKey } from '../counters/outcome-counters'
-import type { SettingsResult } from '../settings/load'
+import type { SettingsResult } from '../load-settings'
 import type { KioskSettings } from '../settings/schema'
 import type { StaffInfo } from '../../shared/contract'
 import type { RecentErrors } from './recent-errors'

@@ -5,8 +5,6 @@ import { z } from 'zod'
 import {
   EXAMPLES,
   REGENERATE_COMMAND,
-  SECTIONS,
-  SETTING_RULES,
   SETTINGS_DOC_FILE,
   describeDifference,
   fileJson,
@@ -14,7 +12,9 @@ import {
   leafKeys,
   renderSettingsDoc,
   rulePhrase,
+  sectionDocEntries,
   settingEntries,
+  settingRuleEntries,
   settingsDocPath,
   undescribedKeys,
 } from '../../../src/main/settings/documentation'
@@ -50,7 +50,9 @@ describe('docs/settings.md', () => {
 
   it('introduces every section, in the schema’s order', () => {
     const sections = Object.keys(settingsSchema.shape)
-    expect(Object.keys(SECTIONS)).toEqual(sections)
+    const documented = sectionDocEntries()
+    expect(documented.map(({ section }) => section)).toEqual(sections)
+    for (const { section, doc } of documented) expect(doc?.title, section).toBeTruthy()
     const sectionHeadings = headings.filter((line) => /^## \S+ — /.test(line))
     expect(sectionHeadings.map((line) => line.slice(3).split(' ')[0])).toEqual(sections)
   })
@@ -130,9 +132,13 @@ describe('the settings’ descriptions', () => {
     }
   })
 
-  it('has rules only for settings that exist', () => {
+  it('has its rules on the settings they are about (registered where each is declared)', () => {
+    const rules = settingRuleEntries()
+    expect(rules.length).toBeGreaterThan(0)
     const keys = new Set(settingEntries().map((entry) => entry.key))
-    for (const rule of SETTING_RULES) expect(keys.has(rule.key), rule.key).toBe(true)
+    for (const rule of rules) expect(keys.has(rule.key), rule.key).toBe(true)
+    // a rule on a reused schema would be repeated on every setting declared with it
+    expect(new Set(rules.map((rule) => `${rule.key}\n${rule.text}`)).size).toBe(rules.length)
   })
 })
 

@@ -8,11 +8,12 @@ import { PassThrough } from 'node:stream'
 import { TLSSocket, createSecureContext } from 'node:tls'
 import type { SecureContext } from 'node:tls'
 import forge from 'node-forge'
-import type { RpCredentials } from '../bankid/transport'
-import { shownPath } from './messages'
-import type { SettingsProblem } from './messages'
-import type { CertificateFiles, PassphraseSource } from './schema'
+import type { RpCredentials } from './transport'
+import { shownPath } from '../settings/messages'
+import type { SettingsProblem } from '../settings/messages'
+import type { CertificateFiles, PassphraseSource } from '../settings/schema'
 import {
+  EXPIRY_WARNING_DAYS,
   SettingProblem,
   notPkcs12,
   pkcs12Asn1,
@@ -20,7 +21,7 @@ import {
   readSettingFile,
   settingProblem,
   settingProblemOf,
-} from './secret-files'
+} from '../settings/secret-files'
 
 export interface RpCertificateInfo {
   /** e.g. "CN=FP Testcert 5, O=Testbank A AB (publ)" */
@@ -34,8 +35,6 @@ export type CredentialsResult =
   | { ok: true; credentials: RpCredentials; certificate: RpCertificateInfo; warnings: string[] }
   | ({ ok: false } & SettingsProblem)
 
-/** Warn this long before the certificate runs out: ordering a new one from the bank takes days. */
-export const EXPIRY_WARNING_DAYS = 30
 const DAY_MS = 24 * 60 * 60 * 1000
 
 const problem = settingProblem

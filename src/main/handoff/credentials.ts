@@ -7,11 +7,12 @@ import { PassThrough } from 'node:stream'
 import { TLSSocket, createSecureContext } from 'node:tls'
 import { inspect } from 'node:util'
 import forge from 'node-forge'
-import { shownPath } from './messages'
-import type { SettingsProblem } from './messages'
-import type { KioskSettings, PassphraseSource } from './schema'
-import { HANDOFF_SECRET_MIN_BYTES } from './schema'
+import { shownPath } from '../settings/messages'
+import type { SettingsProblem } from '../settings/messages'
+import type { KioskSettings, PassphraseSource } from '../settings/schema'
+import { HANDOFF_SECRET_MIN_BYTES } from '../settings/schema'
 import {
+  EXPIRY_WARNING_DAYS,
   SettingProblem,
   pkcs12Asn1,
   readCaFile,
@@ -20,7 +21,7 @@ import {
   secretSourceName,
   settingProblem,
   settingProblemOf,
-} from './secret-files'
+} from '../settings/secret-files'
 
 /** Bytes that must never reach a log: JSON and util.inspect show a placeholder, only reveal() the bytes. */
 export class SecretBytes {
@@ -60,7 +61,6 @@ export type HandoffCredentialsResult =
   | ({ ok: false } & SettingsProblem)
 
 const DAY_MS = 24 * 60 * 60 * 1000
-const EXPIRY_WARNING_DAYS = 30
 
 const problem = settingProblem
 

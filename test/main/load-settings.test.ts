@@ -2,12 +2,12 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadSettings } from '../../../src/main/settings/load'
-import type { SettingsResult } from '../../../src/main/settings/load'
-import { DEFAULT_SETTINGS } from '../../../src/main/settings/schema'
-import { CLIENT_PASSPHRASE, loadOrCreateSimulatorPki } from '../../../src/main/simulator/certificates'
-import { makeRpCertificate, newTestKey } from './rp-certificates'
-import type { TestKey, TestRpCertificate } from './rp-certificates'
+import { loadSettings } from '../../src/main/load-settings'
+import type { SettingsResult } from '../../src/main/load-settings'
+import { DEFAULT_SETTINGS } from '../../src/main/settings/schema'
+import { CLIENT_PASSPHRASE, loadOrCreateSimulatorPki } from '../../src/main/simulator/certificates'
+import { makeRpCertificate, newTestKey } from '../support/rp-certificates'
+import type { TestKey, TestRpCertificate } from '../support/rp-certificates'
 
 const NOW = new Date('2026-03-01T12:00:00Z')
 const DAY = 24 * 60 * 60 * 1000
