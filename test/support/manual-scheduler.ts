@@ -15,17 +15,28 @@ export class ManualScheduler implements Scheduler {
   #now: number
   #nextId = 1
   #pending: Pending[] = []
+  /**
+   * Off by default. When set, each timer's callback first reads the clock this much before the
+   * timer's time, as Node's timers can fire early (libuv's loop clock counts whole milliseconds and
+   * is read once a loop turn); the clock's next reading is the timer's time again. Timers set in
+   * that callback count from the early time, as Node's count from its loop clock.
+   */
+  wakeEarlyMs = 0
+  #earlyReading: number | null = null
+  #timerBase: number | null = null
 
   constructor(start = 1_000_000) {
     this.#now = start
   }
 
   now(): number {
-    return this.#now
+    const early = this.#earlyReading
+    this.#earlyReading = null
+    return early ?? this.#now
   }
 
   setTimeout(callback: () => void, ms: number): TimerHandle {
-    const timer = { id: this.#nextId++, at: this.#now + Math.max(0, ms), callback }
+    const timer = { id: this.#nextId++, at: (this.#timerBase ?? this.#now) + Math.max(0, ms), callback }
     this.#pending.push(timer)
     return { id: timer.id }
   }
@@ -45,7 +56,11 @@ export class ManualScheduler implements Scheduler {
       if (!next) break
       this.#pending = this.#pending.filter((timer) => timer !== next)
       this.#now = next.at
+      this.#earlyReading = this.wakeEarlyMs > 0 ? next.at - this.wakeEarlyMs : null
+      this.#timerBase = this.#earlyReading
       next.callback()
+      this.#earlyReading = null
+      this.#timerBase = null
     }
     this.#now = end
   }

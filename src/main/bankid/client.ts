@@ -47,7 +47,9 @@ export interface StartedOrder {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000
-export const DEFAULT_MAINTENANCE_RETRY: MaintenanceRetryPolicy = { maxRetries: 3, initialDelayMs: 500, maxDelayMs: 4_000 }
+// BankID: never call more often than once a second, retries included; so the first retry of a
+// 503 waits a second, then 2 s and 4 s.
+export const DEFAULT_MAINTENANCE_RETRY: MaintenanceRetryPolicy = { maxRetries: 3, initialDelayMs: 1_000, maxDelayMs: 4_000 }
 // Enough to remember every order of a busy day; BankID forgets ended orders within minutes anyway.
 const FINISHED_ORDERS_REMEMBERED = 1_024
 

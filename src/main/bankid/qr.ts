@@ -79,14 +79,14 @@ export class AnimatedQr {
     this.#clock = clock
   }
 
-  /** Whole seconds since `startedAt`, rounded down; 0 if the clock reads earlier than that. */
-  secondsElapsed(): number {
-    return Math.max(0, Math.floor((this.#clock.now() - this.#startedAt) / 1000))
+  /** Whole seconds since `startedAt` at clock reading `at` (now by default), rounded down; never below 0. */
+  secondsElapsed(at = this.#clock.now()): number {
+    return Math.max(0, Math.floor((at - this.#startedAt) / 1000))
   }
 
-  /** The current frame; seconds and payload come from a single clock reading. */
-  frame(): QrFrame {
-    const seconds = this.secondsElapsed()
+  /** The frame at clock reading `at` (now by default); seconds and payload from that one reading. */
+  frame(at = this.#clock.now()): QrFrame {
+    const seconds = this.secondsElapsed(at)
     return { seconds, payload: qrPayload(this.#qrStartToken, this.#qrStartSecret, seconds) }
   }
 

@@ -15,7 +15,15 @@ import { describeDifference } from '../../../src/main/settings/documentation'
 import type { Screen } from '../../../src/shared/contract'
 import { freshPersonalNumber, TEST_PKI_DIR } from '../../support/simulator'
 import type { FailureScreen, FaultCase, KnownFailurePart, Stage } from './fault-matrix'
-import { CANCEL_LOST_WATCH_MS, CASE_WALL_CLOCK_MS, FAULT_MATRIX, referencePattern, STAGES } from './fault-matrix'
+import {
+  CANCEL_LOST_WATCH_MS,
+  CASE_WALL_CLOCK_MS,
+  COLLECT_SPACING_SYMPTOM,
+  FAULT_MATRIX,
+  MIN_COLLECT_GAP_MS,
+  referencePattern,
+  STAGES,
+} from './fault-matrix'
 import { bounded, Kiosk, PARENT, SwitchablePort, until } from './kiosk-driver'
 import {
   REGENERATE_COMMAND,
@@ -200,6 +208,21 @@ function checkAttempts(k: Kiosk, c: FaultCase, provoked: Provoked): void {
   expect(statuses).toEqual(c.expect.attempts)
 }
 
+/** BankID's cadence on the simulator's log: for every order, consecutive collects at least a second apart. */
+function checkCollectSpacing(k: Kiosk): void {
+  const byOrder = new Map<string, number[]>()
+  for (const record of k.sim.log.list({ endpoint: 'collect' })) {
+    if (record.orderRef === null) continue
+    byOrder.set(record.orderRef, [...(byOrder.get(record.orderRef) ?? []), record.at])
+  }
+  for (const [orderRef, at] of byOrder) {
+    const gaps = at.slice(1).map((time, i) => time - (at[i] as number))
+    if (gaps.some((gap) => gap < MIN_COLLECT_GAP_MS)) {
+      throw new Error(`${COLLECT_SPACING_SYMPTOM}: order ${hashOrderRef(orderRef)}, gaps ${JSON.stringify(gaps)} ms`)
+    }
+  }
+}
+
 const kioskLogged = (k: Kiosk, event: string, orderRef: string) =>
   k.h.logs.filter((entry) => entry.event === event && entry.fields?.orderRefHash === hashOrderRef(orderRef))
 
@@ -353,6 +376,7 @@ async function runCase(c: FaultCase): Promise<void> {
     await checkOrder(k, c, provoked)
     await recover(k, c, provoked)
     await usableAgain(k, c, personalNumber)
+    checkCollectSpacing(k)
     await k.h.session.dispose()
     expect(k.scheduler.pendingTimers).toBe(0)
   })

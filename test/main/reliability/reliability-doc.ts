@@ -9,6 +9,7 @@ import { GATEWAY_FAULT_MATRIX, GATEWAY_ORDER_FATES } from '../../gateway/reliabi
 import {
   CASE_WALL_CLOCK_MS,
   FAULT_MATRIX,
+  MIN_COLLECT_GAP_MS,
   NOT_APPLICABLE,
   ORDER_FATES,
   RECOVERIES,
@@ -310,6 +311,8 @@ export function renderReliabilityDoc(): string {
     '   each case disposes the session while the faulty request is still under way and checks the same, and for',
     '   simulator fault rules also that no order is left pending at BankID.',
     `5. **Nothing hangs.** Each run must finish within ${seconds(CASE_WALL_CLOCK_MS)} of wall-clock time.`,
+    `6. **BankID’s cadence.** On the simulator’s request log (its clock is the session’s), no two collects of one order`,
+    `   are less than ${seconds(MIN_COLLECT_GAP_MS)} apart, through the fault, the retries and the login after it.`,
     '',
     '## How to rerun',
     '',

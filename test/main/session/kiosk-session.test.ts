@@ -458,15 +458,31 @@ describe('collect cadence', () => {
 })
 
 describe('QR frames', () => {
+  const framesOf = (snapshots: Snapshot[]) =>
+    snapshots
+      .map((s) => (s.screen.name === 'waiting' ? s.screen.qrSvg : null))
+      .filter((svg): svg is string => svg !== null)
+      .map((svg) => decodeQrSvg(svg)?.split('.')[2])
+      // A collect also publishes a snapshot; the frame in it is the current one, not a new one.
+      .filter((frame, i, all) => i === 0 || frame !== all[i - 1])
+
+  // Regression (bench qr-frames): a timer that woke 0.3 ms before the second computed the old
+  // frame, then read the clock again just past the second and slept a whole second: that
+  // second's frame was never shown.
+  it('come for every second even when timers wake a little early, as Node\'s do', async () => {
+    h.scheduler.wakeEarlyMs = 0.3
+    try {
+      await startWith(freshPersonalNumber())
+      const before = h.snapshots.length
+      await h.step(12_000, 250)
+      expect(framesOf(h.snapshots.slice(before))).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'])
+    } finally {
+      h.scheduler.wakeEarlyMs = 0
+    }
+  })
+
   it('come once a second while waiting for the scan and stop at pickup', async () => {
     await startWith(freshPersonalNumber())
-    const framesOf = (snapshots: Snapshot[]) =>
-      snapshots
-        .map((s) => (s.screen.name === 'waiting' ? s.screen.qrSvg : null))
-        .filter((svg): svg is string => svg !== null)
-        .map((svg) => decodeQrSvg(svg)?.split('.')[2])
-        // A collect also publishes a snapshot; the frame in it is the current one, not a new one.
-        .filter((frame, i, all) => i === 0 || frame !== all[i - 1])
     const before = h.snapshots.length
     await h.step(5_000)
     expect(framesOf(h.snapshots.slice(before))).toEqual(['1', '2', '3', '4', '5'])
