@@ -4,14 +4,15 @@ import type { Metric } from '../lib/types'
 import { collectInterval } from './collect-interval'
 import { engineMemory } from './engine-memory'
 import { gatewayLatency, gatewayMemory, gatewayThroughput } from './gateway'
+import { languageSwitch } from './language-switch'
 import { loadInteractive } from './load-interactive'
 import { nextQr } from './next-qr'
 import { qrFrames } from './qr-frames'
 import { qrNetwork } from './qr-network'
 import { rendererMemory } from './renderer-memory'
-import { rendererSize } from './renderer-size'
+import { rendererSize, rendererSizeFirstScreen } from './renderer-size'
 import { soakBrowser } from './soak-browser'
 import { soakEngine } from './soak-engine'
 import { tapPaint } from './tap-paint'
 
-export const METRICS: readonly Metric[] = [rendererSize, loadInteractive, tapPaint, nextQr, qrFrames, qrNetwork, collectInterval, engineMemory, soakEngine, rendererMemory, soakBrowser, gatewayLatency, gatewayThroughput, gatewayMemory]
+export const METRICS: readonly Metric[] = [rendererSizeFirstScreen, rendererSize, loadInteractive, tapPaint, languageSwitch, nextQr, qrFrames, qrNetwork, collectInterval, engineMemory, soakEngine, rendererMemory, soakBrowser, gatewayLatency, gatewayThroughput, gatewayMemory]
