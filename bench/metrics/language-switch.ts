@@ -82,7 +82,8 @@ export const languageSwitch: Metric = {
       }
       context.log(`language-switch: page ${load + 1}/${coldLoads}`)
     }
-    const judged = p95(warm)
+    // The worse of the warm and the cold p95: the table shows what the verdict is on.
+    const judged = Math.max(p95(warm), p95(cold))
     return {
       id: this.id,
       title: this.title,
@@ -92,12 +93,12 @@ export const languageSwitch: Metric = {
       samples: warm,
       median: median(warm),
       p95: judged,
-      verdict: verdictFor(Math.max(judged, p95(cold)), BUDGET_MS, GOAL_MS),
+      verdict: verdictFor(judged, BUDGET_MS, GOAL_MS),
       judgedBy: 'p95',
       notes: [
-        `${warm.length} warm switches (every language in turn, after the prefetch): median ${fmt(median(warm))} ms, p95 ${fmt(judged)} ms.`,
+        `${warm.length} warm switches (every language in turn, after the prefetch): median ${fmt(median(warm))} ms, p95 ${fmt(p95(warm))} ms.`,
         `${cold.length} cold switches (tapped straight after the page load, the catalogue fetched on the way): ` +
-          `${cold.map((ms) => fmt(ms)).join(', ')} ms. The verdict takes the worse of the two p95s.`,
+          `${cold.map((ms) => fmt(ms)).join(', ')} ms. The p95 and the verdict are the worse of the two p95s.`,
         'Page clock: pointerdown → the task after the first frame following the new <html lang>.',
       ],
     }

@@ -2,7 +2,8 @@
 // service), for the checks on their neutral staff references (src/shared/staff-reference.ts): the
 // fault matrices' codes, and the fixed codes and the usual variable ones from the session, the
 // BankID client, the hand-off and the settings.
-import { BANKID_ERROR_STATUS } from '../../src/main/bankid/failure'
+import { FAILED_HINT_CODES } from '../../src/main/bankid/api-types'
+import { BANKID_ERROR_STATUS, CERTIFICATE_VERIFY_CODES } from '../../src/main/bankid/failure'
 import { GATEWAY_FAULT_MATRIX } from '../gateway/reliability/gateway-fault-matrix'
 import { FAULT_MATRIX } from '../main/reliability/fault-matrix'
 
@@ -18,17 +19,7 @@ export function faultMatrixReferences(): string[] {
 }
 
 /** Failed hint codes (BankID RP API v6), and `none` for a failed order without one. */
-const FAILED_HINTS = [
-  'expiredTransaction',
-  'certificateErr',
-  'userCancel',
-  'cancelled',
-  'startFailed',
-  'userDeclinedCall',
-  'notSupportedByUserApp',
-  'transactionRiskBlocked',
-  'none',
-]
+const FAILED_HINTS = [...FAILED_HINT_CODES, 'none']
 
 /** Fixed codes in src/main (session, staff desk, health probe, settings). */
 const FIXED = ['T-LIMIT', 'T-WINDOW', 'C-PERSON-MISMATCH', 'U-UNKNOWN', 'P-UNEXPECTED', 'P-ERROR', 'M-PROBE', 'S-SETTINGS', 'R-FINISHED', 'R-ABORTED', 'N-TIMEOUT']
@@ -37,24 +28,8 @@ const HANDOFF = ['ABORTED', 'GATEWAY-NONE', 'INTERNAL', 'NETWORK', 'ORIGIN', 'RE
 const HANDOFF_STATUSES = [400, 401, 403, 404, 409, 413, 429, 500, 502, 503, 504]
 
 const NETWORK = ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UNKNOWN']
-const TLS = [
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_NOT_YET_VALID',
-  'CERT_HAS_EXPIRED',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'INVALID_CA',
-  'HOSTNAME_MISMATCH',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-]
+/** The certificate-verification codes the client names, and the two TLS errors that are not OpenSSL's. */
+const TLS = [...CERTIFICATE_VERIFY_CODES, 'ERR_TLS_CERT_ALTNAME_INVALID', 'EPROTO']
 const MALFORMED_STATUSES = [200, 400, 401, 404, 500, 502, 503]
 
 export function knownReferences(): string[] {

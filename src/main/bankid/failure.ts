@@ -51,7 +51,7 @@ export function isSilentlyRetryable(failure: BankIdFailure): boolean {
 }
 
 // OpenSSL certificate-verification codes as Node reports them on the socket error.
-const CERTIFICATE_VERIFY_CODES = new Set([
+export const CERTIFICATE_VERIFY_CODES: ReadonlySet<string> = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
