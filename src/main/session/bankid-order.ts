@@ -167,6 +167,25 @@ export class BankIdOrders {
     attempt.collecting = null
   }
 
+  /**
+   * The attempt is over: stops its timers and requests, cancels a pending order (best effort,
+   * retried by the host) and forgets the personnummer, the name and the QR.
+   */
+  end(attempt: Attempt): void {
+    attempt.ended = true
+    this.clearTimers(attempt)
+    this.#o.scheduler.clearTimeout(attempt.limitTimer)
+    attempt.limitTimer = null
+    if (attempt.order && !attempt.order.final) void this.#o.host.cancel(attempt.order.orderRef)
+    // A hand-off still running is abandoned: its answer could only reach the wrong parent.
+    attempt.handingOff?.abort()
+    attempt.handingOff = null
+    attempt.completion = null
+    attempt.personnummer = null
+    attempt.order = null
+    attempt.qrSvg = null
+  }
+
   #onOrderStarted(attempt: Attempt, started: StartedOrder): void {
     const { orderRef } = started.response
     attempt.order = {

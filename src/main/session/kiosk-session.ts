@@ -12,29 +12,31 @@
 // The session coordinates; the parts are its own modules, each given what it needs:
 //   bankid-order.ts   the attempt and its BankID order (auth, collect loop, QR frames, restart)
 //   cancel-retries.ts cancels that must reach BankID, retried until they do
+//   intent-routing.ts which intent means what on which screen
 //   parent-timers.ts  idle, "Are you still there?", the screen's own timer
 //   screen-state.ts   the screen state and the snapshot built from it
 //   handoff-step.ts   the hand-off to the school's service
 //   service-watch.ts  service failures in a row, and the probe that finds BankID again
+//   out-of-service.ts the out-of-service screen: entered, probed, left
 //   references.ts     reference codes and failure causes
 import type { BankIdFailure } from '../bankid/failure'
-import { describeFailure } from '../bankid/failure'
-import { messageForFailure } from '../bankid/user-messages'
 import type { SessionOutcome } from '../counters/outcome-counters'
 import type { BankIdMessageKey } from '../../shared/bankid-messages'
 import type { FailureCause, Intent, Snapshot } from '../../shared/contract'
 import type { Language } from '../../shared/languages'
 import { parsePersonnummer } from '../../shared/personnummer'
-import { staffReference } from '../../shared/staff-reference'
 import type { Attempt } from './bankid-order'
 import { BankIdOrders, newAttempt } from './bankid-order'
 import { CancelRetries } from './cancel-retries'
 import { complete } from './handoff-step'
 import type { HandoffHost } from './handoff-step'
+import { routeIntent } from './intent-routing'
+import { OutOfService } from './out-of-service'
 import { IdleWatch, ScreenTimer } from './parent-timers'
-import { referenceFor } from './references'
+import { failureReport } from './references'
+import { Inflight } from './inflight'
 import type { ScreenState } from './screen-state'
-import { buildSnapshot, NO_IDLE, NOT_CANCELLABLE } from './screen-state'
+import { buildSnapshot, countdownStep, hasCountdown, NO_IDLE } from './screen-state'
 import { ServiceWatch } from './service-watch'
 import type { LogLevel, SessionDependencies, SessionTiming } from './session-types'
 
@@ -53,13 +55,14 @@ export class KioskSession {
   readonly #deps: SessionDependencies
   readonly #timing: SessionTiming
   readonly #listeners = new Set<(snapshot: Snapshot) => void>()
-  readonly #inflight = new Set<Promise<unknown>>()
+  readonly #inflight = new Inflight()
   readonly #orders: BankIdOrders
   readonly #cancels: CancelRetries
   readonly #idle: IdleWatch
   readonly #screenTimer: ScreenTimer
   readonly #handoffHost: HandoffHost
   readonly #service: ServiceWatch
+  readonly #outOfService: OutOfService
   #screen: ScreenState = { name: 'welcome' }
   #attempt: Attempt | null = null
   #nextAttemptId = 1
@@ -73,8 +76,10 @@ export class KioskSession {
     this.#timing = deps.settings.timing
     this.#language = deps.settings.defaultLanguage
     const log = (level: LogLevel, event: string, fields?: Record<string, unknown>) => this.#log(level, event, fields)
-    const track = <T>(promise: Promise<T>) => this.#track(promise)
+    const { track } = this.#inflight
     const { scheduler, hashOrderRef } = deps
+    // What every part that talks to BankID or the school's service is given.
+    const common = { scheduler, hashOrderRef, log, track }
     this.#idle = new IdleWatch({
       scheduler,
       timing: this.#timing,
@@ -97,23 +102,28 @@ export class KioskSession {
       failuresBeforeOut: this.#timing.serviceFailuresBeforeOutOfService,
       requestTimeoutMs: this.#timing.requestTimeoutMs,
     })
+    this.#outOfService = new OutOfService({
+      ...common,
+      service: this.#service,
+      retryMs: this.#timing.outOfServiceRetryMs,
+      show: (screen) => {
+        this.#idle.clearWarning()
+        this.#show(screen)
+      },
+      isShowing: () => !this.#disposed && this.#screen.name === 'out-of-service',
+      backInService: () => this.#returnToWelcome(),
+    })
     this.#cancels = new CancelRetries({
+      ...common,
       bankId: deps.bankId,
-      scheduler,
       cancelTimeoutMs: this.#timing.cancelTimeoutMs,
-      hashOrderRef,
-      log,
-      track,
       isDisposed: () => this.#disposed,
     })
     this.#orders = new BankIdOrders({
+      ...common,
       bankId: deps.bankId,
-      scheduler,
       renderQr: deps.renderQr,
       settings: deps.settings,
-      hashOrderRef,
-      log,
-      track,
       host: {
         fail: (attempt, cause, failure, reference, messageKey) => this.#fail(attempt, cause, failure, reference, messageKey),
         serviceAnswered: () => this.#service.answered(),
@@ -125,15 +135,12 @@ export class KioskSession {
       },
     })
     this.#handoffHost = {
-      scheduler,
-      log,
-      track,
+      ...common,
       stopOrder: (attempt) => this.#orders.clearTimers(attempt),
       clearWarning: () => this.#idle.clearWarning(),
       show: (screen) => this.#show(screen),
       fail: (attempt, cause, reference) => this.#fail(attempt, cause, undefined, reference),
       succeeded: () => this.#endAttempt('success'),
-      hashOrderRef,
       loggedInMs: this.#timing.loggedInMs,
     }
   }
@@ -163,48 +170,30 @@ export class KioskSession {
   dispatch(intent: Intent): void {
     if (this.#disposed) return
     this.#idle.touch()
-    const screen = this.#screen.name
-    switch (intent.type) {
-      case 'activity':
-        return this.#emit()
-      case 'still-here':
+    const { mode, languages } = this.#deps.settings
+    const action = routeIntent(intent, { screen: this.#screen.name, mode, languages })
+    switch (action.kind) {
+      case 'ignore':
+        return this.#log('debug', 'intent.ignored', { intent: intent.type, screen: this.#screen.name })
+      case 'refresh':
         return this.#emit()
       case 'set-language':
-        if (this.#deps.settings.languages.includes(intent.language)) this.#language = intent.language
+        this.#language = action.language
         return this.#emit()
       case 'set-low-reach':
-        this.#lowReach = intent.on
+        this.#lowReach = action.on
         return this.#emit()
-      case 'begin':
-        if (screen !== 'welcome') return this.#ignored(intent)
-        if (this.#deps.settings.mode === 'qr') return this.#startAttempt(null)
-        return this.#show({ name: 'keypad', fault: null })
+      case 'show':
+        return this.#show(action.screen)
+      case 'start-qr':
+        return this.#startAttempt(null)
       case 'start':
-        return this.#onStart(intent.personnummer)
+        return this.#startTyped(action.typed)
       case 'cancel':
-        if (NOT_CANCELLABLE.has(screen)) return this.#ignored(intent)
         return this.#finish('cancelled', { name: 'welcome' })
-      case 'open-faq':
-      case 'open-guide':
-        if (!['welcome', 'keypad', 'failure', 'faq', 'guide'].includes(screen)) return this.#ignored(intent)
-        return this.#show({ name: intent.type === 'open-faq' ? 'faq' : 'guide' })
-      case 'back':
-        if (!['keypad', 'faq', 'guide'].includes(screen)) return this.#ignored(intent)
-        return this.#show({ name: 'welcome' })
-      case 'retry':
-        if (screen !== 'failure') return this.#ignored(intent)
-        if (this.#deps.settings.mode === 'qr') return this.#startAttempt(null)
-        return this.#show({ name: 'keypad', fault: null })
-      case 'done':
-        if (screen !== 'logged-in' && screen !== 'handoff-message') return this.#ignored(intent)
+      case 'welcome':
+        if (action.logout) this.#log('info', 'handoff.logout')
         return this.#returnToWelcome()
-      case 'logout':
-        if (screen !== 'handoff-view') return this.#ignored(intent)
-        this.#log('info', 'handoff.logout')
-        return this.#returnToWelcome()
-      default:
-        // Intents for the staff screen are the staff desk's, around the session.
-        return this.#ignored(intent)
     }
   }
 
@@ -217,7 +206,7 @@ export class KioskSession {
 
   /** Resolves when no BankID request, QR render or cancel started by the session is still running. */
   async whenIdle(): Promise<void> {
-    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight])
+    await this.#inflight.settled()
   }
 
   /** Quit: cancels a pending order (bounded in time), stops every timer. */
@@ -235,13 +224,7 @@ export class KioskSession {
 
   // ---- starting a login --------------------------------------------------------------------
 
-  #onStart(typed: string | undefined): void {
-    const screen = this.#screen.name
-    if (this.#deps.settings.mode === 'qr') {
-      if (screen !== 'welcome' && screen !== 'failure') return this.#ignored({ type: 'start' })
-      return this.#startAttempt(null)
-    }
-    if (screen !== 'keypad') return this.#ignored({ type: 'start' })
+  #startTyped(typed: string | undefined): void {
     // The keypad validated this already; main checks again because it trusts nothing it is sent.
     const parsed = parsePersonnummer(typed ?? '', this.#deps.today())
     if (!parsed.ok) return this.#show({ name: 'keypad', fault: parsed.error.kind })
@@ -258,7 +241,7 @@ export class KioskSession {
     // alreadyInProgress if it is the same person: try those cancels first (each bounded in time).
     const retries = this.#cancels.retryNow()
     if (retries.length === 0) return this.#orders.order(attempt)
-    void this.#track(
+    void this.#inflight.track(
       Promise.allSettled(retries).then(() => {
         if (!attempt.ended) this.#orders.order(attempt)
       }),
@@ -284,22 +267,14 @@ export class KioskSession {
     messageKey?: BankIdMessageKey,
   ): void {
     if (attempt.ended) return
-    const ref = reference ?? (failure ? referenceFor(failure) : 'U-UNKNOWN')
-    // The parent reads only staffReference(ref); the log and the staff screen carry both.
-    const references = { reference: ref, staffReference: staffReference(ref) }
-    if (failure) this.#log('warn', 'bankid.failure', { attempt: attempt.id, cause, failure: describeFailure(failure), ...references })
-    if (this.#service.failed(cause)) {
-      this.#endAttempt(cause)
-      return this.#enterOutOfService(ref, failure ? describeFailure(failure) : cause)
-    }
+    const { references, described, screen } = failureReport(cause, failure, reference, messageKey)
+    const fields = { attempt: attempt.id, cause, ...references }
+    if (described) this.#log('warn', 'bankid.failure', { ...fields, failure: described })
+    const out = this.#service.failed(cause)
     this.#endAttempt(cause)
-    this.#log('info', 'failure.shown', { attempt: attempt.id, cause, ...references })
-    this.#show({
-      name: 'failure',
-      cause,
-      messageKey: messageKey ?? (failure ? messageForFailure(failure) : null),
-      reference: ref,
-    })
+    if (out) return this.#outOfService.enter(screen.reference, described ?? cause)
+    this.#log('info', 'failure.shown', fields)
+    this.#show(screen)
   }
 
   /** Ends a login from any screen and shows `next`. */
@@ -317,24 +292,11 @@ export class KioskSession {
     this.#show({ name: 'welcome' })
   }
 
-  /**
-   * The one exit of every attempt: stops its timers and requests, cancels a pending order
-   * (best effort, bounded, errors swallowed) and forgets the personnummer.
-   */
+  /** The one exit of every attempt: the order is ended (cancelled if pending), the parent forgotten. */
   #endAttempt(outcome: SessionOutcome): void {
     const attempt = this.#attempt
     if (!attempt || attempt.ended) return
-    attempt.ended = true
-    this.#orders.clearTimers(attempt)
-    this.#deps.scheduler.clearTimeout(attempt.limitTimer)
-    if (attempt.order && !attempt.order.final) void this.#cancels.cancel(attempt.order.orderRef)
-    // A hand-off still running is abandoned: its answer could only reach the wrong parent.
-    attempt.handingOff?.abort()
-    attempt.handingOff = null
-    attempt.completion = null
-    attempt.personnummer = null
-    attempt.order = null
-    attempt.qrSvg = null
+    this.#orders.end(attempt)
     this.#attempt = null
     const seconds = Math.round((this.#deps.scheduler.now() - attempt.startedAt) / 1000)
     this.#log('info', 'session.end', { attempt: attempt.id, outcome, seconds, restarts: attempt.restarts })
@@ -347,25 +309,6 @@ export class KioskSession {
     this.#lowReach = false
   }
 
-  // ---- out of service ----------------------------------------------------------------------
-
-  #enterOutOfService(reference: string, staffMessage: string): void {
-    const retryAt = this.#deps.scheduler.now() + this.#timing.outOfServiceRetryMs
-    this.#log('error', 'service.out', { reference, staffReference: staffReference(reference), staffMessage })
-    this.#idle.clearWarning()
-    this.#show({ name: 'out-of-service', reference, staffMessage, retryAt })
-  }
-
-  #probe(): void {
-    void this.#track(this.#service.probe()).then((result) => {
-      if (this.#disposed || this.#screen.name !== 'out-of-service') return
-      if (!result.reachable) return this.#enterOutOfService(result.reference, result.staffMessage)
-      this.#service.answered()
-      this.#log('info', 'service.back')
-      this.#returnToWelcome()
-    })
-  }
-
   // ---- publishing --------------------------------------------------------------------------
 
   #show(screen: ScreenState): void {
@@ -376,33 +319,25 @@ export class KioskSession {
     if (screen.name !== this.#screen.name) this.#idle.restartPeriod()
     this.#screen = screen
     this.#screenTimer.clear()
-    if (screen.name === 'logged-in' || screen.name === 'handoff-message') {
-      this.#screenTimer.set(() => this.#tickLoggedIn(), 1000)
-    } else if (screen.name === 'out-of-service' && screen.retryAt !== null) {
-      this.#screenTimer.set(() => this.#tickOutOfService(), 1000)
-    }
+    if (hasCountdown(screen)) this.#screenTimer.set(() => this.#tick(), 1000)
     this.#idle.schedule()
     this.#emit()
   }
 
-  /** The countdown of "logged in" and of the service's message, back to welcome at 0. */
-  #tickLoggedIn(): void {
-    if (this.#screen.name !== 'logged-in' && this.#screen.name !== 'handoff-message') return
-    if (this.#deps.scheduler.now() >= this.#screen.until) return this.#returnToWelcome()
-    this.#screenTimer.set(() => this.#tickLoggedIn(), 1000)
-    this.#emit()
-  }
-
-  #tickOutOfService(): void {
+  /** A countdown's second: "logged in" ends on welcome, out of service in a probe of BankID. */
+  #tick(): void {
     const screen = this.#screen
-    if (screen.name !== 'out-of-service' || screen.retryAt === null) return
-    if (this.#deps.scheduler.now() >= screen.retryAt) {
+    const now = this.#deps.scheduler.now()
+    const step = countdownStep(screen, now)
+    if (step === 'welcome') return this.#returnToWelcome()
+    if (step === 'probe' && screen.name === 'out-of-service') {
       // Retrying now: 0 seconds to go until the probe answers (null means no retry at all).
-      this.#screen = { ...screen, retryAt: this.#deps.scheduler.now() }
+      this.#screen = { ...screen, retryAt: now }
       this.#emit()
-      return this.#probe()
+      return this.#outOfService.probe()
     }
-    this.#screenTimer.set(() => this.#tickOutOfService(), 1000)
+    if (step !== 'tick') return
+    this.#screenTimer.set(() => this.#tick(), 1000)
     this.#emit()
   }
 
@@ -414,16 +349,6 @@ export class KioskSession {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
-
-  #track<T>(promise: Promise<T>): Promise<T> {
-    this.#inflight.add(promise)
-    void promise.finally(() => this.#inflight.delete(promise)).catch(() => undefined)
-    return promise
-  }
-
-  #ignored(intent: Intent): void {
-    this.#log('debug', 'intent.ignored', { intent: intent.type, screen: this.#screen.name })
-  }
 
   #log(level: LogLevel, event: string, fields?: Record<string, unknown>): void {
     this.#deps.events.log(level, event, fields)

@@ -1,7 +1,12 @@
 // Reference codes for staff and failure causes for the parent's screen, from BankID's failures
 // and hint codes. Pure functions.
 import type { BankIdFailure } from '../bankid/failure'
+import { describeFailure } from '../bankid/failure'
+import { messageForFailure } from '../bankid/user-messages'
+import type { BankIdMessageKey } from '../../shared/bankid-messages'
 import type { FailureCause } from '../../shared/contract'
+import { staffReference } from '../../shared/staff-reference'
+import type { ScreenState } from './screen-state'
 
 export const sanitize = (text: string) => text.replace(/[^A-Za-z0-9_]/g, '').slice(0, 40) || 'none'
 
@@ -68,4 +73,19 @@ export function causeOfHint(hint: string): FailureCause {
     default:
       return 'unknown'
   }
+}
+
+/**
+ * What a failure shows and logs. The parent reads only the neutral staffReference; the log and the
+ * staff screen carry both it and the code.
+ */
+export function failureReport(cause: FailureCause, failure?: BankIdFailure, reference?: string, messageKey?: BankIdMessageKey) {
+  const code = reference ?? (failure ? referenceFor(failure) : 'U-UNKNOWN')
+  const screen: Extract<ScreenState, { name: 'failure' }> = {
+    name: 'failure',
+    cause,
+    messageKey: messageKey ?? (failure ? messageForFailure(failure) : null),
+    reference: code,
+  }
+  return { references: { reference: code, staffReference: staffReference(code) }, described: failure && describeFailure(failure), screen }
 }

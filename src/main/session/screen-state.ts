@@ -36,6 +36,25 @@ export const NOT_CANCELLABLE: ReadonlySet<ScreenState['name']> = new Set([
  */
 export const NO_IDLE: ReadonlySet<ScreenState['name']> = new Set(['out-of-service', 'logged-in', 'handing-off', 'handoff-message'])
 
+/** Screens with a one-second countdown of their own: logged in, the service's message, out of service. */
+export function hasCountdown(screen: ScreenState): boolean {
+  return screen.name === 'logged-in' || screen.name === 'handoff-message' || (screen.name === 'out-of-service' && screen.retryAt !== null)
+}
+
+/** What the countdown's second does now: count on, end on welcome, or probe BankID again. */
+export function countdownStep(screen: ScreenState, now: number): 'none' | 'tick' | 'welcome' | 'probe' {
+  switch (screen.name) {
+    case 'logged-in':
+    case 'handoff-message':
+      return now >= screen.until ? 'welcome' : 'tick'
+    case 'out-of-service':
+      if (screen.retryAt === null) return 'none'
+      return now >= screen.retryAt ? 'probe' : 'tick'
+    default:
+      return 'none'
+  }
+}
+
 export function secondsUntil(at: number, now: number): number {
   return Math.max(0, Math.ceil((at - now) / 1000))
 }

@@ -1,6 +1,6 @@
 // Reference codes and failure causes: pure functions, re-exported by kiosk-session.ts.
 import { describe, expect, it } from 'vitest'
-import { causeOf, causeOfHint, referenceFor, sanitize } from '../../../src/main/session/references'
+import { causeOf, causeOfHint, failureReport, referenceFor, sanitize } from '../../../src/main/session/references'
 import { referenceFor as fromSession } from '../../../src/main/session/kiosk-session'
 
 describe('references', () => {
@@ -25,5 +25,19 @@ describe('references', () => {
     expect(causeOf({ kind: 'aborted' })).toBe('unknown')
     expect(causeOfHint('startFailed')).toBe('scan-failed')
     expect(causeOfHint('somethingNew')).toBe('unknown')
+  })
+
+  it('a failure report: the code for the log, only its neutral reference for the parent, BankID’s message', () => {
+    const maintenance = { kind: 'bankid-error', errorCode: 'maintenance', httpStatus: 503, details: '' } as const
+    const report = failureReport('bankid-unavailable', maintenance)
+    expect(report.references.reference).toBe('B-503-maintenance')
+    expect(report.references.staffReference).toMatch(/^[0-9A-Z]{4}$/)
+    expect(report.described).toContain('maintenance')
+    expect(report.screen).toMatchObject({ name: 'failure', cause: 'bankid-unavailable', reference: 'B-503-maintenance' })
+    expect(failureReport('scan-failed', undefined, 'T-WINDOW', 'bankid.rfa17b')).toMatchObject({
+      described: undefined,
+      screen: { reference: 'T-WINDOW', messageKey: 'bankid.rfa17b' },
+    })
+    expect(failureReport('unknown').screen).toMatchObject({ reference: 'U-UNKNOWN', messageKey: null })
   })
 })
