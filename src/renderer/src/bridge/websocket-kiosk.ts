@@ -29,7 +29,8 @@ export interface WebSocketKioskOptions {
 
 export function connectWebSocketKiosk(location: Location, options: WebSocketKioskOptions = {}): KioskApi {
   const WebSocketImpl = options.WebSocketImpl ?? WebSocket
-  const token = takeToken(location)
+  const fromFragment = tokenInFragment(location)
+  const token = fromFragment ?? storedToken()
   if (token === null) console.error('kiosk bridge: no token; open the URL the browser host printed (…/#token=…)')
   const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${BRIDGE_PATH}`
 
@@ -97,6 +98,9 @@ export function connectWebSocketKiosk(location: Location, options: WebSocketKios
   }
 
   connect()
+  // Only now, with the socket on its way: storage and history cost the first screen a frame's
+  // worth of main-thread time in a fresh tab, and the handshake need not wait for them.
+  if (fromFragment !== null) keepToken(location, fromFragment)
 
   return {
     subscribe(listener) {
@@ -116,26 +120,30 @@ export function connectWebSocketKiosk(location: Location, options: WebSocketKios
   }
 }
 
-/** The token from #token=… (then gone from the address bar), else the one this tab kept. */
-function takeToken(location: Location): string | null {
-  const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token')
-  if (fromFragment) {
-    try {
-      sessionStorage.setItem(TOKEN_STORAGE_KEY, fromFragment)
-    } catch {
-      // Storage disabled: this page works, a reload will not.
-    }
-    try {
-      history.replaceState(history.state, '', location.pathname + location.search)
-    } catch {
-      // Not a page that can rewrite its address: nothing to hide.
-    }
-    return fromFragment
-  }
+function tokenInFragment(location: Location): string | null {
+  return new URLSearchParams(location.hash.slice(1)).get('token') || null
+}
+
+/** The token this tab kept, for a reload or the reload after a crash. */
+function storedToken(): string | null {
   try {
     return sessionStorage.getItem(TOKEN_STORAGE_KEY)
   } catch {
     return null
+  }
+}
+
+/** Kept for a reload, and gone from the address bar. */
+function keepToken(location: Location, token: string): void {
+  try {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, token)
+  } catch {
+    // Storage disabled: this page works, a reload will not.
+  }
+  try {
+    history.replaceState(history.state, '', location.pathname + location.search)
+  } catch {
+    // Not a page that can rewrite its address: nothing to hide.
   }
 }
 
