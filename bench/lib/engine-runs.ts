@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { SessionOutcome } from '../../src/main/counters/outcome-counters'
-import { DEFAULT_WEIGHTS, MIX_KINDS, expectedOutcome, mixSession } from '../../test/support/session-mix'
+import { DEFAULT_WEIGHTS, MIX_KINDS, expectedOutcomes, mixSession } from '../../test/support/session-mix'
 import type { MixKind } from '../../test/support/session-mix'
 import type { EngineRunInput, EngineRunResult, ResourceCount } from './engine-worker'
 import type { BenchContext } from './types'
@@ -151,8 +151,7 @@ export function plannedMix(input: EngineRunInput): PlannedMix {
   for (let i = 0; i < input.cycles; i++) {
     const session = mixSession(input.warmUp + i, { seed: input.seed, weights: input.weights })
     kinds[session.kind] = (kinds[session.kind] ?? 0) + 1
-    const outcome = expectedOutcome(session)
-    if (outcome) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
+    for (const outcome of expectedOutcomes(session)) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
   }
   return { kinds, outcomes }
 }

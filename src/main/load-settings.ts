@@ -13,6 +13,7 @@ import { finished, readSettings } from './settings/load'
 import type { ReadSettingsOptions } from './settings/load'
 import type { KioskSettings } from './settings/schema'
 import { readCaFile, settingProblemOf } from './settings/secret-files'
+import { brandingWarning } from '../shared/theme'
 
 export type { RpCertificateInfo } from './bankid/credentials'
 
@@ -60,6 +61,10 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
   const handoff = await loadHandoffCredentials(settings.handoff, options.env, options.now)
   if (!handoff.ok) return fail(handoff.problem, handoff.key)
 
+  // Colours the kiosk will not use as written are a warning, not a failure: the screens still work.
+  const colours = brandingWarning(settings.school)
+  const brandingWarnings = colours === null ? [] : [colours]
+
   const { certificate: files, passphrase, environment } = settings.bankid
   if (environment === 'simulator' || files === undefined) {
     return {
@@ -69,7 +74,7 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
       fromFile,
       credentials: null,
       certificate: null,
-      warnings: handoff.warnings,
+      warnings: [...brandingWarnings, ...handoff.warnings],
       handoff: handoff.credentials,
     }
   }
@@ -92,7 +97,7 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
     fromFile,
     credentials: loaded.credentials,
     certificate: loaded.certificate,
-    warnings: [...loaded.warnings, ...handoff.warnings],
+    warnings: [...brandingWarnings, ...loaded.warnings, ...handoff.warnings],
     handoff: handoff.credentials,
     endpointCaPem,
   }

@@ -55,6 +55,27 @@ async function audit(page: Page, state: string): Promise<void> {
   expect.soft(measured.text.filter((t) => t.px < MIN_BODY_TEXT_PX), `${state}: body text under ${MIN_BODY_TEXT_PX} px`).toEqual([])
 }
 
+/** The same audit at 200 % zoom: a 1920×1080 screen's CSS viewport halves. */
+async function auditZoomed(page: Page, state: string): Promise<void> {
+  const normal = page.viewportSize()
+  await page.setViewportSize({ width: 960, height: 540 })
+  try {
+    await audit(page, `${state}, at 200 % zoom`)
+  } finally {
+    if (normal) await page.setViewportSize(normal)
+  }
+}
+
+/**
+ * Focus lands on the heading of a new screen; a screen reader reads the heading's name and then its
+ * description, which must say what to do, not only what happened.
+ */
+async function expectAnnounced(page: Page, description: RegExp): Promise<void> {
+  const focused = page.locator('main h1:focus')
+  await expect(focused).toHaveCount(1)
+  await expect(focused).toHaveAccessibleDescription(description)
+}
+
 async function expectCause(page: Page, cause: string): Promise<void> {
   await expectScreen(page, 'failure')
   await expect(page.locator('section.failure')).toHaveAttribute('data-cause', cause)
@@ -74,6 +95,7 @@ test.describe('in Swedish', () => {
 
   test('welcome, keypad (empty, typed, fault), starting, waiting (QR, in the app), logged in', async ({ page, kiosk }) => {
     await audit(page, 'welcome')
+    await auditZoomed(page, 'welcome')
     await button(page, 'Logga in med Mobilt BankID').click()
     await expectScreen(page, 'keypad')
     await audit(page, 'keypad, empty')
@@ -83,6 +105,7 @@ test.describe('in Swedish', () => {
     await page.keyboard.type('01012384')
     await expect(page.locator('#keypad-message')).toHaveClass(/fault/)
     await audit(page, 'keypad, fault')
+    await auditZoomed(page, 'keypad, fault')
     await button(page, 'Rensa allt').click()
 
     // Starting: BankID answers slowly, so the screen stays long enough to be audited.
@@ -92,6 +115,7 @@ test.describe('in Swedish', () => {
     await audit(page, 'starting')
     await expect(qrImage(page)).toBeVisible({ timeout: 10_000 })
     await audit(page, 'waiting, QR')
+    await auditZoomed(page, 'waiting, QR')
     const orderRef = await scanQr(page, kiosk)
     await kiosk.step(2_000)
     await expect(qrImage(page)).toHaveCount(0)
@@ -100,6 +124,8 @@ test.describe('in Swedish', () => {
     await kiosk.step(2_000)
     await expectScreen(page, 'logged-in')
     await audit(page, 'logged in')
+    await auditZoomed(page, 'logged in')
+    await expectAnnounced(page, /^Välkommen, .+ Du kan gå nu\. Skärmen töms av sig själv för nästa person\.$/)
   })
 
   test('every failure cause the simulator can cause, and out of service', async ({ page, kiosk }) => {
@@ -110,6 +136,8 @@ test.describe('in Swedish', () => {
     await kiosk.step(60_000)
     await expectCause(page, 'timeout')
     await audit(page, 'failure: timeout')
+    await auditZoomed(page, 'failure: timeout')
+    await expectAnnounced(page, /^Inloggningen hann inte bli klar\. Kontrollera att mobilen har mobildata eller wifi och försök igen\.$/)
     // Left unread for the idle time, the question comes over it.
     await kiosk.step(60_000)
     await expect(idleDialog(page)).toBeVisible()
@@ -141,41 +169,49 @@ test.describe('in Swedish', () => {
 
     const busy = freshPersonalNumber()
     kiosk.sim.orders.create({ type: 'auth', clientId: 'elsewhere', endUserIp: '192.0.2.9', requirement: { personalNumber: busy }, returnRisk: false })
-    await button(page, 'Försök igen').click()
+    await button(page, 'Till början').click()
+    await button(page, 'Logga in med Mobilt BankID').click()
     await quickStart(page, busy)
     await expectCause(page, 'already-in-progress')
     await audit(page, 'failure: already-in-progress')
 
     // Three service failures in a row: two failure screens, then out of service.
     kiosk.sim.faults.add({ endpoint: 'auth', times: 1, fault: { kind: 'internalError' } })
-    await button(page, 'Försök igen').click()
+    await button(page, 'Till början').click()
+    await button(page, 'Logga in med Mobilt BankID').click()
     await quickStart(page, freshPersonalNumber())
     await expectCause(page, 'bankid-unavailable')
     await audit(page, 'failure: bankid-unavailable')
     kiosk.sim.faults.add({ endpoint: 'auth', times: 2, fault: { kind: 'drop' } })
-    await button(page, 'Försök igen').click()
+    await button(page, 'Till början').click()
+    await button(page, 'Logga in med Mobilt BankID').click()
     await quickStart(page, freshPersonalNumber())
     await expectCause(page, 'network')
     await audit(page, 'failure: network')
-    await button(page, 'Försök igen').click()
+    await button(page, 'Till början').click()
+    await button(page, 'Logga in med Mobilt BankID').click()
     await quickStart(page, freshPersonalNumber())
     await expectScreen(page, 'out-of-service')
     await audit(page, 'out of service')
+    await auditZoomed(page, 'out of service')
+    await expectAnnounced(page, /^Vi försöker igen automatiskt\. Fråga gärna i receptionen\.$/)
   })
 })
 
 test.describe('in Swedish, with a 30-second restart window', () => {
   test.use({ kioskSettings: { timing: { qrRestartWindowSeconds: 30 } } })
 
-  test('FAQ (a question open), guide, the idle question, scan failed under the idle question', async ({ page, kiosk }) => {
+  test('FAQ (a question open), guide, the idle question, the question as the QR\'s time ends, scan failed', async ({ page, kiosk }) => {
     await button(page, 'Frågor och svar').click()
     await expectScreen(page, 'faq')
     await page.getByRole('button', { name: /^Vilka banker ger ut Mobilt BankID\?/ }).click()
     await expect(page.locator('#faq-banks')).toBeVisible()
     await audit(page, 'faq, a question open')
+    await auditZoomed(page, 'faq, a question open')
     await button(page, 'Skaffa Mobilt BankID').click()
     await expectScreen(page, 'guide')
     await audit(page, 'guide')
+    await auditZoomed(page, 'guide')
     await button(page, 'Tillbaka').click()
 
     await button(page, 'Logga in med Mobilt BankID').click()
@@ -188,11 +224,11 @@ test.describe('in Swedish, with a 30-second restart window', () => {
     await button(page, 'Avbryt').click()
 
     await quickLogin(page, kiosk)
-    await kiosk.step(30_000)
-    await expectCause(page, 'scan-failed')
+    await kiosk.step(10_000)
     await expect(idleDialog(page)).toBeVisible()
-    await audit(page, 'failure: scan-failed, with the idle question')
+    await audit(page, 'waiting, QR, with the question before the window ends')
     await button(page, 'Jag är kvar').click()
+    await expectCause(page, 'scan-failed')
     await expect(idleDialog(page)).toHaveCount(0)
     await audit(page, 'failure: scan-failed')
   })

@@ -10,7 +10,6 @@ import {
   heading,
   idleDialog,
   loginUntilPickup,
-  pnrField,
   qrImage,
   readQr,
   root,
@@ -29,8 +28,9 @@ async function expectStaffReference(page: Page, code: string, where = cause(page
   if (words) expect(text).not.toContain(code.split('-').at(-1)?.toLowerCase())
 }
 
-test('cancelled in the app → "Inloggningen avbröts" → Försök igen → an empty keypad', async ({ page, kiosk }) => {
-  const orderRef = await loginUntilPickup(page, kiosk, freshPersonalNumber())
+test('cancelled in the app → "Inloggningen avbröts" → Försök igen → a new QR for the same number, no retyping', async ({ page, kiosk }) => {
+  const personalNumber = freshPersonalNumber()
+  const orderRef = await loginUntilPickup(page, kiosk, personalNumber)
   kiosk.sim.orders.cancelInApp(orderRef)
   await kiosk.step(2_000)
   await expectScreen(page, 'failure')
@@ -39,9 +39,16 @@ test('cancelled in the app → "Inloggningen avbröts" → Försök igen → an 
   await expect(cause(page)).toContainText('Du avbröt i BankID-appen.')
   await expectStaffReference(page, 'H-userCancel')
   await button(page, 'Försök igen').click()
-  await expectScreen(page, 'keypad')
-  await expect(pnrField(page)).toHaveText('')
-  await expect(button(page, 'Nästa')).toBeDisabled()
+  await expect(qrImage(page)).toBeVisible()
+  await expect(page.locator('main')).toContainText(`${personalNumber.slice(0, 8)}-••••`)
+  const [order] = kiosk.pendingOrders()
+  expect(order?.orderRef).not.toBe(orderRef)
+  expect(order?.requiredPersonalNumber).toBe(personalNumber)
+  // Nothing of the number left on the page but its masked form.
+  expect(await root(page).innerHTML()).not.toContain(personalNumber)
+  expect(await root(page).innerText()).not.toContain(personalNumber.slice(8))
+  await button(page, 'Avbryt').click()
+  await expectScreen(page, 'welcome')
 })
 
 test('four wrong security codes → blocked → "Så skaffar du ett nytt BankID" opens the guide', async ({ page, kiosk }) => {
@@ -94,7 +101,7 @@ test.describe('with a 5-minute limit of our own', () => {
 test.describe('with a 60-second restart window', () => {
   test.use({ kioskSettings: { timing: { qrRestartWindowSeconds: 60, idleWarningSeconds: 20 } } })
 
-  test('an unscanned QR is replaced silently at ~30 s; after the window "QR-koden lästes inte av", then welcome', async ({ page, kiosk }) => {
+  test('an unscanned QR is replaced silently at ~30 s; before the window ends "Är du kvar?" over the QR; an answer: "QR-koden lästes inte av"', async ({ page, kiosk }) => {
     const seen: string[] = []
     const stop = kiosk.runtime.session.subscribe((snapshot) => seen.push(snapshot.screen.name))
     await startLogin(page, freshPersonalNumber())
@@ -113,19 +120,35 @@ test.describe('with a 60-second restart window', () => {
     expect(seen).not.toContain('failure')
     await expect(page.locator('main')).toContainText('Tid kvar: 0:2') // the window's time left: 0:26
 
-    await kiosk.step(26_000)
-    await expectScreen(page, 'failure')
-    await expect(cause(page)).toHaveAttribute('data-cause', 'scan-failed')
-    await expect(heading(page)).toHaveText('QR-koden lästes inte av')
+    // 60 s − the question's 20 s: asked with the QR still up, not after giving up.
+    await kiosk.step(6_000)
     await expect(idleDialog(page)).toBeVisible()
     await expect(idleDialog(page)).toContainText('Är du kvar?')
     await expect(idleDialog(page)).toContainText('Skärmen återställs om 20 sekunder.')
+    await expectScreen(page, 'waiting')
+    expect(seen).not.toContain('failure')
+    await button(page, 'Jag är kvar').click()
+    await expectScreen(page, 'failure')
+    await expect(cause(page)).toHaveAttribute('data-cause', 'scan-failed')
+    await expect(heading(page)).toHaveText('QR-koden lästes inte av')
+    await expect(idleDialog(page)).toHaveCount(0)
     await kiosk.step(0)
     expect(kiosk.pendingOrders()).toEqual([])
+    stop()
+  })
 
+  test('nobody answers the question at the end of the window: welcome, the order cancelled, no failure shown', async ({ page, kiosk }) => {
+    const seen: string[] = []
+    const stop = kiosk.runtime.session.subscribe((snapshot) => seen.push(snapshot.screen.name))
+    await startLogin(page, freshPersonalNumber())
+    await kiosk.step(40_000)
+    await expect(idleDialog(page)).toBeVisible()
     await kiosk.step(20_000)
     await expectScreen(page, 'welcome')
     await expect(idleDialog(page)).toHaveCount(0)
+    await kiosk.step(0)
+    expect(kiosk.pendingOrders()).toEqual([])
+    expect(seen).not.toContain('failure')
     stop()
   })
 })
@@ -174,8 +197,9 @@ test.describe('when BankID is down', () => {
       await expect(cause(page)).toHaveAttribute('data-cause', 'bankid-unavailable')
       await expect(heading(page)).toHaveText('BankID svarar inte just nu')
       await expectStaffReference(page, 'B-503-maintenance')
-      await button(page, 'Försök igen').click()
-      await expectScreen(page, 'keypad')
+      // A fresh number each time (trying again would reuse this one): back to the start.
+      await button(page, 'Till början').click()
+      await button(page, 'Logga in med Mobilt BankID').click()
     }
     await expectScreen(page, 'out-of-service', 15_000)
     await expect(heading(page)).toHaveText('Inloggningen fungerar inte just nu')

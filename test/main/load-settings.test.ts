@@ -249,6 +249,14 @@ describe('loadSettings with a valid file', () => {
     }
   })
 
+  it('warns, and still runs, when the accent would vanish against the header colour', async () => {
+    const dir = await scenario({ school: { primaryColor: '#1f3a5f', accentColor: '#203b60' } })
+    const result = await load(path.join(dir, 'settings.json'))
+    if (!result.ok) throw new Error(result.problem)
+    expect(result.settings.school.accentColor).toBe('#203b60')
+    expect(result.warnings).toEqual([expect.stringMatching(/^school\.accentColor #203b60 has 1\.0:1 .* uses #ffd200 instead$/)])
+  })
+
   it('finds the file through BANKID_KIOSK_SETTINGS', async () => {
     const dir = await scenario({ school: { name: 'Envskolan' } })
     const env = { BANKID_KIOSK_SETTINGS: path.join(dir, 'settings.json') }

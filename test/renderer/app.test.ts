@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Intent, KioskApi, Snapshot } from '../../src/shared/contract'
 import App from '../../src/renderer/src/App.svelte'
 import { CATALOGUES, LANGUAGE_NAMES } from '../../src/renderer/src/i18n'
-import { contrastRatio } from '../../src/renderer/src/theme'
+import { contrastRatio } from '../../src/shared/theme'
 import { SCHOOL, screens, snapshot } from './snapshots'
 
 const sv = CATALOGUES.sv

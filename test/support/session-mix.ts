@@ -68,10 +68,13 @@ export const VARIANTS: Readonly<Record<MixKind, readonly string[]>> = {
   'cancel-keypad': ['Avbryt at once', 'FAQ, back, then Avbryt'],
   'cancel-qr': ['Avbryt on the QR'],
   'cancel-after-pickup': ['Avbryt after the app opened the order'],
-  'cancelled-in-app': ['then Till början', 'then Försök igen and Avbryt'],
+  'cancelled-in-app': ['then Till början', 'then Försök igen (same number, a new QR) and Avbryt'],
   blocked: ['four wrong codes'],
   timeout: ['BankID: expiredTransaction', 'our own limit (T-LIMIT)'],
-  'scan-failed': ['startFailed restarts, then the window ends; parent gone', 'same; parent presses Till början'],
+  'scan-failed': [
+    'startFailed restarts until the window ends; nobody answers its question',
+    'same; the parent answers every question, then presses Till början',
+  ],
   'already-in-progress': ['an order for this number elsewhere'],
   'new-order-elsewhere': ['a newer order for this number elsewhere'],
   'failed-hint': ['notSupportedByUserApp', 'transactionRiskBlocked', 'an unknown hint code'],
@@ -222,7 +225,15 @@ function typoFor(personalNumber: string, variant: string): string {
   return `20${nine}${luhnDigit(nine)}`
 }
 
-/** The outcome the counters must record for a session (null: nothing to count). */
+/** Every outcome the counters must record for a session, in order. */
+export function expectedOutcomes(session: MixSession): SessionOutcome[] {
+  const first = expectedOutcome(session)
+  // "Försök igen" starts a new order with the same number: Avbryt on its QR counts on its own.
+  const retried = (session.kind === 'cancelled-in-app' && session.variant.includes('Försök igen')) || session.kind === 'new-order-elsewhere'
+  return [...(first ? [first] : []), ...(retried ? (['cancelled'] as const) : [])]
+}
+
+/** The outcome the counters must record for a session's first attempt (null: nothing to count). */
 export function expectedOutcome(session: MixSession): SessionOutcome | null {
   switch (session.kind) {
     case 'success':
@@ -240,7 +251,8 @@ export function expectedOutcome(session: MixSession): SessionOutcome | null {
     case 'timeout':
       return 'timeout'
     case 'scan-failed':
-      return 'scan-failed'
+      // Asked before the QR's time is up: only a parent who answers sees the failure.
+      return session.variant.includes('Till början') ? 'scan-failed' : 'abandoned'
     case 'already-in-progress':
       return 'already-in-progress'
     case 'new-order-elsewhere':
@@ -594,8 +606,9 @@ export async function runSessionMix(target: MixTarget, options: MixOptions): Pro
     if (screen().name === 'welcome') return // back from out of service already
     if (how === 'to-start') await act({ type: 'cancel' }, on('welcome'))
     else if (how === 'retry-then-cancel') {
-      await act({ type: 'retry' }, on('keypad'))
-      await act({ type: 'cancel' }, on('welcome'))
+      // The same number again, straight to a new order and QR.
+      await act({ type: 'retry' }, () => screen().name === 'starting' || screen().name === 'waiting')
+      await cancelled()
     } else await until('the idle reset from the failure screen', on('welcome'), idleLimit(timing.idleMs), 1_000)
   }
   const loggedInAs = async (person: MixPerson, leave: 'done' | 'wait') => {
@@ -677,9 +690,13 @@ export async function runSessionMix(target: MixTarget, options: MixOptions): Pro
       case 'scan-failed':
         await startLogin(pnr)
         // Nobody scans; the kiosk restarts the order at each startFailed until its window ends.
-        await waitThere('the end of the restart window', on('failure'), timing.qrRestartWindowMs + collectLimit)
-        await awaitFailure('scan-failed', /^T-WINDOW$/)
-        return leaveFailure(variant.includes('Till början') ? 'to-start' : 'walk-away')
+        if (variant.includes('Till början')) {
+          // The parent stays and answers every question: the last one, as the window ends, gives the reason.
+          await waitThere('the end of the restart window', on('failure'), timing.qrRestartWindowMs + collectLimit)
+          await awaitFailure('scan-failed', /^T-WINDOW$/)
+          return leaveFailure('to-start')
+        }
+        return until('nobody answering the question before the window ends', on('welcome'), idleLimit(timing.qrRestartWindowMs), 1_000)
       case 'already-in-progress': {
         const elsewhere = sim.orders.create({ type: 'auth', clientId: 'elsewhere', endUserIp: '10.1.1.1', requirement: { personalNumber: pnr }, returnRisk: false })
         if (!elsewhere.ok) fail('could not start the order elsewhere')
@@ -770,8 +787,7 @@ export async function runSessionMix(target: MixTarget, options: MixOptions): Pro
       await session.whenIdle()
       if (screen().name !== 'welcome') fail('did not end on the welcome screen')
       await ui.sync()
-      const outcome = expectedOutcome(s)
-      if (outcome) result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1
+      for (const outcome of expectedOutcomes(s)) result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1
     } catch (error) {
       if ((options.onError ?? 'throw') === 'throw') throw error
       result.errors.push({ index: s.index, kind: s.kind, variant: s.variant, message: error instanceof Error ? error.message : String(error) })

@@ -32,6 +32,8 @@ export interface Attempt {
   startedAt: number
   /** Until when an unscanned QR is silently restarted. */
   windowEndsAt: number
+  /** "Are you still there?" is up because the window is ending: an answer gives a new window. */
+  windowAsked: boolean
   /** Set at pickup: our own limit for finishing in the app. */
   deadline: number | null
   messageKey: BankIdMessageKey
@@ -54,6 +56,7 @@ export function newAttempt(id: number, personnummer: string | null, now: number,
     restarts: 0,
     startedAt: now,
     windowEndsAt: now + timing.qrRestartWindowMs,
+    windowAsked: false,
     deadline: null,
     messageKey: 'bankid.rfa1',
     qrSvg: null,
@@ -293,6 +296,7 @@ export class BankIdOrders {
   #onPickedUp(attempt: Attempt, order: Order): void {
     const { scheduler, host } = this.#o
     order.pickedUp = true
+    attempt.windowAsked = false
     // Scanning is using the kiosk: the parent is evidently there.
     host.touched()
     attempt.qrSvg = null

@@ -18,6 +18,8 @@ export type SessionAction =
   /** A new login: with the typed number (checked again by the session) or QR only. */
   | { kind: 'start'; typed: string | undefined }
   | { kind: 'start-qr' }
+  /** "Försök igen" with the number the parent typed for the attempt that just failed. */
+  | { kind: 'start-again' }
   | { kind: 'cancel' }
   | { kind: 'welcome'; logout: boolean }
 
@@ -25,13 +27,15 @@ export interface RoutingContext {
   screen: ScreenName
   mode: 'qr' | 'personnummer'
   languages: readonly Language[]
+  /** Main still holds the number of the attempt on the failure screen. */
+  retryNumber: boolean
 }
 
 const HELP_FROM: ReadonlySet<ScreenName> = new Set(['welcome', 'keypad', 'failure', 'faq', 'guide'])
 const BACK_FROM: ReadonlySet<ScreenName> = new Set(['keypad', 'faq', 'guide'])
 const IGNORE: SessionAction = { kind: 'ignore' }
 
-export function routeIntent(intent: Intent, { screen, mode, languages }: RoutingContext): SessionAction {
+export function routeIntent(intent: Intent, { screen, mode, languages, retryNumber }: RoutingContext): SessionAction {
   const qr = mode === 'qr'
   switch (intent.type) {
     case 'activity':
@@ -57,7 +61,8 @@ export function routeIntent(intent: Intent, { screen, mode, languages }: Routing
       return BACK_FROM.has(screen) ? { kind: 'show', screen: { name: 'welcome' } } : IGNORE
     case 'retry':
       if (screen !== 'failure') return IGNORE
-      return qr ? { kind: 'start-qr' } : { kind: 'show', screen: { name: 'keypad', fault: null } }
+      if (qr) return { kind: 'start-qr' }
+      return retryNumber ? { kind: 'start-again' } : { kind: 'show', screen: { name: 'keypad', fault: null } }
     case 'done':
       return screen === 'logged-in' || screen === 'handoff-message' ? { kind: 'welcome', logout: false } : IGNORE
     case 'logout':

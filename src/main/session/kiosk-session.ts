@@ -18,6 +18,7 @@
 //   handoff-step.ts   the hand-off to the school's service
 //   service-watch.ts  service failures in a row, and the probe that finds BankID again
 //   out-of-service.ts the out-of-service screen: entered, probed, left
+//   qr-window.ts      how long an unscanned QR stays up, and the question before it ends
 //   references.ts     reference codes and failure causes
 import type { BankIdFailure } from '../bankid/failure'
 import type { SessionOutcome } from '../counters/outcome-counters'
@@ -32,6 +33,7 @@ import { complete } from './handoff-step'
 import type { HandoffHost } from './handoff-step'
 import { routeIntent } from './intent-routing'
 import { OutOfService } from './out-of-service'
+import { QrWindow } from './qr-window'
 import { IdleWatch, ScreenTimer } from './parent-timers'
 import { failureReport } from './references'
 import { Inflight } from './inflight'
@@ -63,8 +65,11 @@ export class KioskSession {
   readonly #handoffHost: HandoffHost
   readonly #service: ServiceWatch
   readonly #outOfService: OutOfService
+  readonly #window: QrWindow
   #screen: ScreenState = { name: 'welcome' }
   #attempt: Attempt | null = null
+  /** The failed attempt's number, only while its failure screen is up: "Försök igen" without retyping. */
+  #retryNumber: string | null = null
   #nextAttemptId = 1
   #language: Language
   #lowReach = false
@@ -97,6 +102,16 @@ export class KioskSession {
       timedOut: () => this.#finish('abandoned', { name: 'welcome' }, true),
     })
     this.#screenTimer = new ScreenTimer(scheduler)
+    this.#window = new QrWindow({
+      scheduler,
+      timing: this.#timing,
+      log,
+      ask: () => {
+        this.#idle.startWarning()
+        this.#emit()
+      },
+      giveUp: (attempt) => this.#fail(attempt, 'scan-failed', undefined, 'T-WINDOW', 'bankid.rfa17b'),
+    })
     this.#service = new ServiceWatch({
       bankId: deps.bankId,
       failuresBeforeOut: this.#timing.serviceFailuresBeforeOutOfService,
@@ -170,8 +185,11 @@ export class KioskSession {
   dispatch(intent: Intent): void {
     if (this.#disposed) return
     this.#idle.touch()
+    // A touch answers "are you still there?" asked as the QR's time ran out (Avbryt is its own answer).
+    if (this.#attempt && intent.type !== 'cancel') this.#window.answered(this.#attempt)
     const { mode, languages } = this.#deps.settings
-    const action = routeIntent(intent, { screen: this.#screen.name, mode, languages })
+    const retryNumber = this.#retryNumber !== null
+    const action = routeIntent(intent, { screen: this.#screen.name, mode, languages, retryNumber })
     switch (action.kind) {
       case 'ignore':
         return this.#log('debug', 'intent.ignored', { intent: intent.type, screen: this.#screen.name })
@@ -187,6 +205,8 @@ export class KioskSession {
         return this.#show(action.screen)
       case 'start-qr':
         return this.#startAttempt(null)
+      case 'start-again':
+        return this.#startAttempt(this.#retryNumber)
       case 'start':
         return this.#startTyped(action.typed)
       case 'cancel':
@@ -214,6 +234,7 @@ export class KioskSession {
     if (this.#disposed) return
     if (this.#attempt) this.#endAttempt(this.#screen.name === 'logged-in' ? 'success' : 'abandoned')
     this.#disposed = true
+    this.#retryNumber = null
     this.#idle.stop()
     this.#screenTimer.clear()
     this.#listeners.clear()
@@ -236,7 +257,7 @@ export class KioskSession {
     this.#attempt = attempt
     this.#log('info', 'session.start', { attempt: attempt.id, mode: personnummer ? 'personnummer' : 'qr' })
     this.#show({ name: 'starting' })
-    attempt.limitTimer = this.#deps.scheduler.setTimeout(() => this.#onWindowOver(attempt), this.#timing.qrRestartWindowMs)
+    this.#window.arm(attempt)
     // A previous parent's order that BankID never confirmed cancelled would meet this one as
     // alreadyInProgress if it is the same person: try those cancels first (each bounded in time).
     const retries = this.#cancels.retryNow()
@@ -246,15 +267,6 @@ export class KioskSession {
         if (!attempt.ended) this.#orders.order(attempt)
       }),
     )
-  }
-
-  /** The restart window ran out with the QR still unscanned. */
-  #onWindowOver(attempt: Attempt): void {
-    if (attempt.ended || attempt.order?.pickedUp) return
-    this.#fail(attempt, 'scan-failed', undefined, 'T-WINDOW', 'bankid.rfa17b')
-    // Nobody may be there any more (product.md §2.3): ask before leaving the screen up.
-    this.#idle.startWarning()
-    this.#emit()
   }
 
   // ---- endings -----------------------------------------------------------------------------
@@ -271,10 +283,12 @@ export class KioskSession {
     const fields = { attempt: attempt.id, cause, ...references }
     if (described) this.#log('warn', 'bankid.failure', { ...fields, failure: described })
     const out = this.#service.failed(cause)
+    const typed = attempt.personnummer
     this.#endAttempt(cause)
     if (out) return this.#outOfService.enter(screen.reference, described ?? cause)
     this.#log('info', 'failure.shown', fields)
     this.#show(screen)
+    this.#retryNumber = typed
   }
 
   /** Ends a login from any screen and shows `next`. */
@@ -314,6 +328,8 @@ export class KioskSession {
   #show(screen: ScreenState): void {
     // After dispose() nothing may arm a timer again (a late answer would otherwise revive the screens).
     if (this.#disposed) return
+    // Leaving the failure screen (or replacing it) forgets the number kept for trying again.
+    this.#retryNumber = null
     // A new screen gets a full idle period of its own: a parent needs time to read a failure
     // that arrives long after they last touched the kiosk.
     if (screen.name !== this.#screen.name) this.#idle.restartPeriod()

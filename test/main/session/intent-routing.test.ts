@@ -8,7 +8,7 @@ const SCREENS: ScreenName[] = [
   'welcome', 'faq', 'guide', 'keypad', 'starting', 'waiting', 'logged-in', 'handing-off',
   'handoff-message', 'handoff-view', 'failure', 'out-of-service',
 ]
-const on = (screen: ScreenName, mode: RoutingContext['mode'] = 'personnummer'): RoutingContext => ({ screen, mode, languages: ['sv', 'en'] })
+const on = (screen: ScreenName, mode: RoutingContext['mode'] = 'personnummer'): RoutingContext => ({ screen, mode, languages: ['sv', 'en'], retryNumber: false })
 const allowedOn = (intent: Intent, mode: RoutingContext['mode'] = 'personnummer') =>
   SCREENS.filter((screen) => routeIntent(intent, on(screen, mode)).kind !== 'ignore')
 
@@ -33,6 +33,11 @@ describe('routeIntent', () => {
     expect(routeIntent({ type: 'begin' }, on('welcome', 'qr'))).toEqual({ kind: 'start-qr' })
     expect(routeIntent({ type: 'retry' }, on('failure', 'qr'))).toEqual({ kind: 'start-qr' })
     expect(routeIntent({ type: 'start', personnummer: '199001011234' }, on('keypad'))).toEqual({ kind: 'start', typed: '199001011234' })
+  })
+
+  it('"Försök igen" starts again with the same number while main still holds it', () => {
+    expect(routeIntent({ type: 'retry' }, { ...on('failure'), retryNumber: true })).toEqual({ kind: 'start-again' })
+    expect(routeIntent({ type: 'retry' }, { ...on('keypad'), retryNumber: true })).toEqual({ kind: 'ignore' })
   })
 
   it('a language the administrator did not offer only refreshes; staff intents are not the session’s', () => {

@@ -256,10 +256,47 @@ describe('each failure lands on its own cause', () => {
     expect(screenAs('failure')).toMatchObject({ cause: 'unknown', messageKey: 'bankid.rfa5', reference: 'M-200' })
   })
 
-  it('"Försök igen" goes back to the keypad with nothing filled in', async () => {
-    await failWith((ref) => void sim().orders.cancelInApp(ref))
+  it('"Försök igen" starts a new order with the same number, straight to the QR', async () => {
+    const before = sim().orders.list().length
+    const personalNumber = freshPersonalNumber()
+    await startWith(personalNumber)
+    sim().orders.cancelInApp(activeOrders()[0]!.orderRef)
+    await h.step(2_000)
+    expect(screenAs('failure').cause).toBe('cancelled-in-app')
     send({ type: 'retry' })
-    expect(screen()).toEqual({ name: 'keypad', fault: null })
+    await h.step(0)
+    expect(screenAs('waiting').qrSvg).not.toBeNull()
+    const auths = sim().orders.list().slice(before).map((order) => order.requiredPersonalNumber)
+    expect(auths).toEqual([personalNumber, personalNumber])
+  })
+
+  it('the number is kept only while its failure is on screen: leaving it and failing again keeps the new one', async () => {
+    const before = sim().orders.list().length
+    const first = freshPersonalNumber()
+    await startWith(first)
+    sim().orders.cancelInApp(activeOrders()[0]!.orderRef)
+    await h.step(2_000)
+    send({ type: 'cancel' })
+    expect(screen()).toEqual({ name: 'welcome' })
+    send({ type: 'retry' })
+    expect(screen()).toEqual({ name: 'welcome' })
+    const second = freshPersonalNumber()
+    await startWith(second)
+    sim().orders.cancelInApp(activeOrders()[0]!.orderRef)
+    await h.step(2_000)
+    send({ type: 'retry' })
+    await h.step(0)
+    const auths = sim().orders.list().slice(before).map((order) => order.requiredPersonalNumber)
+    expect(auths).toEqual([first, second, second])
+    expect(JSON.stringify(h.logs)).not.toContain(first)
+  })
+
+  it('nothing is kept once the renderer has gone: the screen is welcome and "Försök igen" means nothing', async () => {
+    await failWith((ref) => void sim().orders.cancelInApp(ref))
+    h.session.rendererGone()
+    expect(screen()).toEqual({ name: 'welcome' })
+    send({ type: 'retry' })
+    expect(screen()).toEqual({ name: 'welcome' })
   })
 })
 
@@ -392,16 +429,40 @@ describe('an unscanned QR', () => {
     expect(screenAs('waiting').messageKey).toBe('bankid.rfa9')
   })
 
-  it('gives up when the window is over: scan-failed, then "are you still there?", then welcome', async () => {
+  it('asks "are you still there?" before the window is over, with the QR still up; no answer: welcome, order cancelled', async () => {
     await startWith(freshPersonalNumber())
-    await h.step(180_000, 250)
-    expect(screenAs('failure')).toMatchObject({ cause: 'scan-failed', messageKey: 'bankid.rfa17b', reference: 'T-WINDOW' })
+    await h.step(159_000, 250)
+    expect(h.latest().idleWarning).toBeNull()
+    await h.step(1_000, 250)
+    expect(screenAs('waiting').qrSvg).not.toBeNull()
     expect(h.latest().idleWarning).toEqual({ secondsLeft: 20 })
-    expect(requests('auth').length).toBe(6)
-    expect(activeOrders()).toEqual([])
-    await h.step(20_000)
+    await h.step(20_000, 250)
     expect(screen()).toEqual({ name: 'welcome' })
+    expect(activeOrders()).toEqual([])
+    expect(h.outcomes).toEqual(['abandoned'])
+    // Never a failure screen under the question.
+    expect(h.snapshots.some((snapshot) => snapshot.screen.name === 'failure')).toBe(false)
+  })
+
+  it('a parent who answers is shown why: scan-failed, with no question over it, and the order cancelled', async () => {
+    await startWith(freshPersonalNumber())
+    await h.step(165_000, 250)
+    expect(h.latest().idleWarning).not.toBeNull()
+    expect(screenAs('waiting').qrSvg).not.toBeNull()
+    send({ type: 'still-here' })
+    expect(screenAs('failure')).toMatchObject({ cause: 'scan-failed', messageKey: 'bankid.rfa17b', reference: 'T-WINDOW' })
+    expect(h.latest().idleWarning).toBeNull()
+    await h.step(0)
+    expect(activeOrders()).toEqual([])
     expect(h.outcomes).toEqual(['scan-failed'])
+  })
+
+  it('Avbryt while asked is a cancel, not a scan failure', async () => {
+    await startWith(freshPersonalNumber())
+    await h.step(165_000, 250)
+    send({ type: 'cancel' })
+    expect(screen()).toEqual({ name: 'welcome' })
+    expect(h.outcomes).toEqual(['cancelled'])
   })
 })
 

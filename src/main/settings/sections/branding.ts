@@ -63,7 +63,9 @@ export const school = section({
     .meta({
       description:
         'A second colour, for highlights and the outline that marks the control in focus, written as `#rrggbb`. It ' +
-        'is never used for text.',
+        'is never used for text. It must stand out against `primaryColor` (contrast 3:1, after any darkening) or the ' +
+        'focus ring vanishes in the header band: otherwise the kiosk uses the default yellow and logs ' +
+        '`settings.warning` at start.',
     }),
 }).register(sectionDocs, {
   title: 'the school\'s name and colours',

@@ -1,11 +1,17 @@
 // The school's colours, made safe: text on the primary colour must reach 7:1 contrast (WCAG AAA),
 // whatever the administrator picked. A colour that cannot reach it with white or near-black text
-// is darkened until white text does.
+// is darkened until white text does. The accent draws the focus ring, on the primary colour too
+// (the header band, primary buttons): below 3:1 against it (WCAG 1.4.11) the ring would vanish,
+// so such an accent is replaced. Shared: the renderer paints with it, main warns at start.
 
 const HEX = /^#([0-9a-f]{6})$/i
 export const INK = '#111111'
 export const PAPER = '#ffffff'
 export const MIN_CONTRAST = 7
+/** WCAG 1.4.11, non-text contrast: what a focus ring needs against what is next to it. */
+export const MIN_ACCENT_CONTRAST = 3
+export const DEFAULT_PRIMARY = '#1f3a5f'
+export const DEFAULT_ACCENT = '#ffd200'
 
 function channels(hex: string): [number, number, number] {
   const match = HEX.exec(hex)
@@ -43,9 +49,29 @@ export interface Theme {
 }
 
 export function themeFor(branding: { primaryColor: string; accentColor: string }): Theme {
-  let primary = HEX.test(branding.primaryColor) ? branding.primaryColor.toLowerCase() : '#1f3a5f'
-  const accent = HEX.test(branding.accentColor) ? branding.accentColor.toLowerCase() : '#ffd200'
+  let primary = HEX.test(branding.primaryColor) ? branding.primaryColor.toLowerCase() : DEFAULT_PRIMARY
+  const wanted = HEX.test(branding.accentColor) ? branding.accentColor.toLowerCase() : DEFAULT_ACCENT
   // Primary is text on white as well as the background of white text: darken it until both work.
   for (let factor = 0.9; contrastRatio(primary, PAPER) < MIN_CONTRAST; factor *= 0.9) primary = darken(primary, factor)
-  return { primary, onPrimary: PAPER, accent }
+  return { primary, onPrimary: PAPER, accent: accentOn(primary, wanted) }
+}
+
+/**
+ * The accent itself if its ring shows on the primary colour, else the default yellow. The yellow
+ * always does: a primary at 7:1 against white has a luminance of at most 0.1, and the yellow's
+ * 0.64 gives at least 4.6:1 against that.
+ */
+export function accentOn(primary: string, accent: string): string {
+  return contrastRatio(accent, primary) >= MIN_ACCENT_CONTRAST ? accent : DEFAULT_ACCENT
+}
+
+/** For staff, at start: why the kiosk does not use the colours as written, or null. */
+export function brandingWarning(branding: { primaryColor: string; accentColor: string }): string | null {
+  const theme = themeFor(branding)
+  if (theme.accent === branding.accentColor.toLowerCase()) return null
+  const ratio = contrastRatio(branding.accentColor, theme.primary).toFixed(1)
+  return (
+    `school.accentColor ${branding.accentColor} has ${ratio}:1 against the header colour ${theme.primary} ` +
+    `(school.primaryColor, made readable); the focus ring needs ${MIN_ACCENT_CONTRAST}:1, so the kiosk uses ${theme.accent} instead`
+  )
 }

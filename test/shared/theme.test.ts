@@ -2,7 +2,7 @@
 // The school's colours made safe: 7:1 for text on the primary colour and for the primary colour on white.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { MIN_CONTRAST, PAPER, contrastRatio, themeFor } from '../../src/renderer/src/theme'
+import { MIN_ACCENT_CONTRAST, MIN_CONTRAST, PAPER, brandingWarning, contrastRatio, themeFor } from '../../src/shared/theme'
 
 const channels = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
 
@@ -60,7 +60,7 @@ describe('themeFor', () => {
     expect(b).toBe(0)
     expect(r).toBeGreaterThan(g!)
     expect(r).toBeLessThan(0xff)
-    // The accent is never changed (it is not used for text).
+    // The accent is kept: yellow still stands out against the darkened primary.
     expect(theme.accent).toBe('#ffd200')
   })
 
@@ -85,7 +85,10 @@ describe('themeFor', () => {
         expect(theme.primary).toMatch(/^#[0-9a-f]{6}$/)
         expect(contrastRatio(theme.primary, theme.onPrimary)).toBeGreaterThanOrEqual(MIN_CONTRAST)
         expect(contrastRatio(theme.primary, '#ffffff')).toBeGreaterThanOrEqual(MIN_CONTRAST)
-        expect(theme.accent).toBe(accentColor)
+        // The focus ring always shows on the header band; the school's accent is kept whenever it does.
+        expect(contrastRatio(theme.accent, theme.primary)).toBeGreaterThanOrEqual(MIN_ACCENT_CONTRAST)
+        if (contrastRatio(accentColor, theme.primary) >= MIN_ACCENT_CONTRAST) expect(theme.accent).toBe(accentColor)
+        expect(brandingWarning({ primaryColor, accentColor }) === null).toBe(theme.accent === accentColor)
       }),
       { numRuns: 500 },
     )
@@ -101,5 +104,21 @@ describe('themeFor', () => {
       }),
       { numRuns: 500 },
     )
+  })
+})
+
+describe('the accent against the header', () => {
+  it('an accent equal to the primary colour is replaced by the default yellow, and staff are told why', () => {
+    const branding = { primaryColor: '#1f3a5f', accentColor: '#1F3A5F' }
+    expect(themeFor(branding).accent).toBe('#ffd200')
+    expect(brandingWarning(branding)).toBe(
+      'school.accentColor #1F3A5F has 1.0:1 against the header colour #1f3a5f (school.primaryColor, made readable); ' +
+        'the focus ring needs 3:1, so the kiosk uses #ffd200 instead',
+    )
+  })
+
+  it('no warning for the defaults or an accent that stands out', () => {
+    expect(brandingWarning({ primaryColor: '#1f3a5f', accentColor: '#ffd200' })).toBeNull()
+    expect(brandingWarning({ primaryColor: '#0a2a0a', accentColor: '#ff00aa' })).toBeNull()
   })
 })
