@@ -8,10 +8,16 @@ import type { Language } from '../../src/shared/languages'
 import { unreachableControls } from './support/layout'
 import { button, expect, expectScreen, freshPersonalNumber, idleDialog, qrImage, quickLogin, quickStart, scanQr, test, typeDigits } from './support/kiosk'
 
-/** The kiosk screens the layout must hold on (CSS pixels). */
+/**
+ * The kiosk screens the layout must hold on (CSS pixels; docs/deployment.md lists them): Full HD
+ * both ways, Full HD at Windows' 125 % scaling (the default on many kiosk PCs), 5:4 and HD ready.
+ */
 const VIEWPORTS = [
   { name: 'landscape', width: 1920, height: 1080 },
   { name: 'portrait', width: 1080, height: 1920 },
+  { name: 'landscape at 125 %', width: 1536, height: 864 },
+  { name: '5:4', width: 1280, height: 1024 },
+  { name: 'HD ready', width: 1366, height: 768 },
 ] as const
 
 async function setLanguage(page: Page, language: Language): Promise<void> {
