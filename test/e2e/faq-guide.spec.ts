@@ -9,6 +9,32 @@ import { button, expect, expectScreen, heading, test } from './support/kiosk'
 const question = (page: Page, text: string) =>
   page.getByRole('button', { name: new RegExp(`^${text.replace(/[.?*+()]/g, '\\$&')}`) })
 
+/** How much of the element shows inside the scrolling question list (0–1), measured in the page. */
+async function shownInList(page: Page, selector: string): Promise<number> {
+  return page.evaluate(`(() => {
+    const list = document.querySelector('.questions').getBoundingClientRect()
+    const box = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect()
+    const shown = Math.max(0, Math.min(box.bottom, list.bottom) - Math.max(box.top, list.top))
+    return box.height === 0 ? 0 : shown / box.height
+  })()`)
+}
+
+test('FAQ in landscape: "more below" while questions are out of view; an opened answer is scrolled into view', async ({ page }) => {
+  await button(page, 'Frågor och svar').click()
+  await expectScreen(page, 'faq')
+  const more = page.locator('.more-below')
+  await expect(more).toBeVisible()
+  await expect(more).toHaveText('Fler frågor längre ner')
+
+  // The bank question's answer is long; opened, it is brought into the list's view.
+  await question(page, 'Vilka banker ger ut Mobilt BankID?').click()
+  await expect.poll(() => shownInList(page, '#faq-banks'), { message: 'the banks answer in view' }).toBeGreaterThan(0.99)
+
+  // At the end of the list the cue goes.
+  await page.evaluate(`(() => { const list = document.querySelector('.questions'); list.scrollTop = list.scrollHeight })()`)
+  await expect(more).toBeHidden()
+})
+
 test('FAQ: a question opens its answer, the bank question lists the banks; back to welcome', async ({ page, kiosk }) => {
   expect(kiosk).toBeTruthy()
   await button(page, 'Frågor och svar').click()

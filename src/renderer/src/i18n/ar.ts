@@ -91,6 +91,7 @@ export const ar: Catalogue = {
   'failure.unknown.body': 'حدث خطأ غير معروف. حاول مرة أخرى.',
 
   'faq.heading': 'أسئلة وأجوبة',
+  'faq.more': 'مزيد من الأسئلة في الأسفل',
   'faq.appEnough.q': 'هل يكفي أن أُنزِّل التطبيق؟',
   'faq.appEnough.a': 'لا. تحتاج إلى تطبيق BankID من App Store أو Google Play، وتحتاج أيضًا إلى BankID. تحصل على BankID نفسه من بنكك عبر الإنترنت.',
   'faq.howToGet.q': 'كيف أحصل على Mobilt BankID؟',

@@ -90,6 +90,7 @@ export const en: Catalogue = {
   'failure.unknown.body': 'An unknown error occurred. Please try again.',
 
   'faq.heading': 'Questions and answers',
+  'faq.more': 'More questions below',
   'faq.appEnough.q': 'Is it enough to download the app?',
   'faq.appEnough.a': 'No. You need both the BankID app from the App Store or Google Play and a BankID. You get the BankID itself from your internet bank.',
   'faq.howToGet.q': 'How do I get Mobile BankID?',

@@ -90,6 +90,7 @@ export const fi: Catalogue = {
   'failure.unknown.body': 'Tapahtui tuntematon virhe. Yritä uudelleen.',
 
   'faq.heading': 'Usein kysyttyä',
+  'faq.more': 'Lisää kysymyksiä alempana',
   'faq.appEnough.q': 'Riittääkö, että lataan sovelluksen?',
   'faq.appEnough.a': 'Ei. Tarvitset sekä BankID-sovelluksen App Storesta tai Google Playsta että BankID:n. Itse BankID:n hankit verkkopankistasi.',
   'faq.howToGet.q': 'Miten hankin Mobilt BankID:n?',

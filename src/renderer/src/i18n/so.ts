@@ -91,6 +91,7 @@ export const so: Catalogue = {
   'failure.unknown.body': 'Cillad aan la garanayn ayaa dhacday. Isku day mar kale.',
 
   'faq.heading': "Su'aalo iyo jawaabo",
+  'faq.more': "Su'aalo kale ayaa hoos ku jira",
   'faq.appEnough.q': 'Ma ku filan tahay inaan soo dejiyo barnaamijka?',
   'faq.appEnough.a': 'Maya. Waxaad u baahan tahay labadaba: barnaamijka BankID oo laga soo dejiyo App Store ama Google Play, iyo BankID. BankID-ga laftiisa waxaad ka qaadanaysaa bangigaaga internetka.',
   'faq.howToGet.q': 'Sideen ku helaa Mobilt BankID?',

@@ -90,6 +90,7 @@ export const sv = {
   'failure.unknown.body': 'Ett okänt fel inträffade. Försök igen.',
 
   'faq.heading': 'Frågor och svar',
+  'faq.more': 'Fler frågor längre ner',
   'faq.appEnough.q': 'Räcker det att jag laddar ner appen?',
   'faq.appEnough.a': 'Nej. Du behöver både BankID-appen från App Store eller Google Play och ett BankID. Själva BankID:t skaffar du i din internetbank.',
   'faq.howToGet.q': 'Hur skaffar jag Mobilt BankID?',
