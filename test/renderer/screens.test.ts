@@ -174,6 +174,16 @@ describe('Failure', () => {
     expect(container).not.toHaveTextContent(`failure.${cause}`)
   })
 
+  it('quotes BankID’s recommended message for the ending as BankID’s, above what to do; none when there is none', () => {
+    const view = render(Failure, { props: { screen: screens.failure({ cause: 'cancelled-in-app', messageKey: 'bankid.rfa6' }), t, send: newSend() } })
+    const quote = view.container.querySelector('figure.bankid-says') as HTMLElement
+    expect(quote.querySelector('figcaption')).toHaveTextContent(sv['failure.fromBankId'])
+    expect(quote.querySelector('p')).toHaveTextContent(sv['bankid.rfa6'])
+    view.unmount()
+    const none = render(Failure, { props: { screen: screens.failure({ cause: 'handoff-failed', messageKey: null }), t, send: newSend() } })
+    expect(none.container.querySelector('figure.bankid-says')).toBeNull()
+  })
+
   // The issue: parents read "Felkod för personalen: H-certificateErr". Now only the neutral reference.
   it.each([
     ['blocked', 'H-certificateErr'],

@@ -62,6 +62,7 @@ export const ar: Catalogue = {
   'handoffView.frameTitle': 'خدمة المدرسة',
 
   'failure.reference': 'الرمز المرجعي للموظفين: {reference}',
+  'failure.fromBankId': 'من BankID',
   'failure.timeout.title': 'انتهى الوقت',
   'failure.timeout.body': 'لم يكتمل تسجيل الدخول في الوقت المحدد. تأكَّد من أن هاتفك متصل ببيانات الجوال أو بشبكة Wi-Fi، ثم حاول مرة أخرى.',
   'failure.cancelled-in-app.title': 'أُلغي تسجيل الدخول',

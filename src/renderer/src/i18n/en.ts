@@ -61,6 +61,7 @@ export const en: Catalogue = {
   'handoffView.frameTitle': 'The school’s service',
 
   'failure.reference': 'Reference for the staff: {reference}',
+  'failure.fromBankId': 'From BankID',
   'failure.timeout.title': 'Time ran out',
   'failure.timeout.body': 'The login did not finish in time. Check that your phone has mobile data or Wi-Fi, and try again.',
   'failure.cancelled-in-app.title': 'The login was cancelled',

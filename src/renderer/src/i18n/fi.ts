@@ -61,6 +61,7 @@ export const fi: Catalogue = {
   'handoffView.frameTitle': 'Koulun palvelu',
 
   'failure.reference': 'Viitekoodi henkilökunnalle: {reference}',
+  'failure.fromBankId': 'BankID:ltä',
   'failure.timeout.title': 'Aika loppui',
   'failure.timeout.body': 'Kirjautuminen ei ehtinyt valmistua. Tarkista, että puhelimessasi on mobiilidata tai Wi-Fi päällä, ja yritä uudelleen.',
   'failure.cancelled-in-app.title': 'Kirjautuminen peruutettiin',

@@ -62,6 +62,7 @@ export const so: Catalogue = {
   'handoffView.frameTitle': 'Adeegga dugsiga',
 
   'failure.reference': 'Koodka tixraaca ee shaqaalaha: {reference}',
+  'failure.fromBankId': 'Ka timid BankID',
   'failure.timeout.title': 'Waqtigii wuu dhammaaday',
   'failure.timeout.body': 'Galitaanku kuma dhammaan waqtigii. Hubi in taleefankaagu leeyahay internetka mobilka ama Wi-Fi, kadibna isku day mar kale.',
   'failure.cancelled-in-app.title': 'Galitaanka waa la joojiyay',

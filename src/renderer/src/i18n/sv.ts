@@ -61,6 +61,7 @@ export const sv = {
   'handoffView.frameTitle': 'Skolans tjänst',
 
   'failure.reference': 'Referens för personalen: {reference}',
+  'failure.fromBankId': 'Från BankID',
   'failure.timeout.title': 'Tiden gick ut',
   'failure.timeout.body': 'Inloggningen hann inte bli klar. Kontrollera att mobilen har mobildata eller wifi och försök igen.',
   'failure.cancelled-in-app.title': 'Inloggningen avbröts',
