@@ -24,7 +24,6 @@ import type { BankIdFailure } from '../bankid/failure'
 import type { SessionOutcome } from '../counters/outcome-counters'
 import type { BankIdMessageKey } from '../../shared/bankid-messages'
 import type { FailureCause, Intent, Snapshot } from '../../shared/contract'
-import type { Language } from '../../shared/languages'
 import { parsePersonnummer } from '../../shared/personnummer'
 import type { Attempt } from './bankid-order'
 import { BankIdOrders, newAttempt } from './bankid-order'
@@ -33,6 +32,7 @@ import { complete } from './handoff-step'
 import type { HandoffHost } from './handoff-step'
 import { routeIntent } from './intent-routing'
 import { OutOfService } from './out-of-service'
+import { ParentPreferences } from './preferences'
 import { QrWindow } from './qr-window'
 import { IdleWatch, ScreenTimer } from './parent-timers'
 import { failureReport } from './references'
@@ -71,15 +71,14 @@ export class KioskSession {
   /** The failed attempt's number, only while its failure screen is up: "Försök igen" without retyping. */
   #retryNumber: string | null = null
   #nextAttemptId = 1
-  #language: Language
-  #lowReach = false
+  readonly #preferences: ParentPreferences
   #sequence = 0
   #disposed = false
 
   constructor(deps: SessionDependencies) {
     this.#deps = deps
     this.#timing = deps.settings.timing
-    this.#language = deps.settings.defaultLanguage
+    this.#preferences = new ParentPreferences(deps.settings.defaultLanguage)
     const log = (level: LogLevel, event: string, fields?: Record<string, unknown>) => this.#log(level, event, fields)
     const { track } = this.#inflight
     const { scheduler, hashOrderRef } = deps
@@ -91,13 +90,8 @@ export class KioskSession {
       log,
       screen: () => this.#screen.name,
       hasIdle: () => !NO_IDLE.has(this.#screen.name) && !this.#disposed,
-      idleOnWelcome: () => {
-        // Nobody is using the kiosk: quietly put the language back for the next parent.
-        if (this.#language !== deps.settings.defaultLanguage || this.#lowReach) {
-          this.#resetPreferences()
-          this.#emit()
-        }
-      },
+      // Nobody is using the kiosk: quietly put the language back for the next parent.
+      idleOnWelcome: () => this.#preferences.reset() && this.#emit(),
       changed: () => this.#emit(),
       timedOut: () => this.#finish('abandoned', { name: 'welcome' }, true),
     })
@@ -174,8 +168,8 @@ export class KioskSession {
       screen: this.#screen,
       attempt: this.#attempt,
       warningDeadline: this.#idle.warningDeadline,
-      language: this.#language,
-      lowReach: this.#lowReach,
+      language: this.#preferences.language,
+      lowReach: this.#preferences.lowReach,
       settings: this.#deps.settings,
       now: this.#deps.scheduler.now(),
     })
@@ -196,10 +190,10 @@ export class KioskSession {
       case 'refresh':
         return this.#emit()
       case 'set-language':
-        this.#language = action.language
+        this.#preferences.language = action.language
         return this.#emit()
       case 'set-low-reach':
-        this.#lowReach = action.on
+        this.#preferences.lowReach = action.on
         return this.#emit()
       case 'show':
         return this.#show(action.screen)
@@ -295,13 +289,13 @@ export class KioskSession {
   #finish(outcome: SessionOutcome, next: ScreenState, resetLanguage = false): void {
     // Only a started login has an outcome to count; leaving the keypad or FAQ is not one.
     if (this.#attempt) this.#endAttempt(outcome)
-    if (resetLanguage) this.#resetPreferences()
+    if (resetLanguage) this.#preferences.reset()
     this.#idle.clearWarning()
     this.#show(next)
   }
 
   #returnToWelcome(): void {
-    this.#resetPreferences()
+    this.#preferences.reset()
     this.#idle.clearWarning()
     this.#show({ name: 'welcome' })
   }
@@ -317,11 +311,6 @@ export class KioskSession {
     this.#deps.events.outcome(outcome)
   }
 
-  /** The next parent starts with the administrator's language and the normal layout. */
-  #resetPreferences(): void {
-    this.#language = this.#deps.settings.defaultLanguage
-    this.#lowReach = false
-  }
 
   // ---- publishing --------------------------------------------------------------------------
 
