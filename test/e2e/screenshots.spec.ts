@@ -151,3 +151,36 @@ test.describe('portrait, 1080×1920', () => {
     await shoot(page, 'waiting-qr-ar-portrait')
   })
 })
+
+test.describe('short landscape, 1366×768 (and 1080p at 125 %: 1536×864)', () => {
+  test.use({ viewport: { width: 1366, height: 768 } })
+
+  test('keypad, the QR, the question before the QR\'s time ends, scan failed, the FAQ with more below', async ({ page, kiosk }) => {
+    await button(page, 'Logga in med Mobilt BankID').click()
+    await typeDigits(page, '19900101')
+    await shoot(page, 'keypad-1366x768')
+    await button(page, 'Avbryt').click()
+    await quickLogin(page, kiosk, ANNA)
+    await kiosk.step(2_000)
+    await shoot(page, 'waiting-qr-1366x768')
+    // 3 min window − 20 s: asked with the QR still up.
+    await kiosk.step(158_000)
+    await expect(idleDialog(page)).toBeVisible()
+    await shoot(page, 'waiting-asked-1366x768')
+    await button(page, 'Jag är kvar').click()
+    await expect(page.locator('section.failure')).toHaveAttribute('data-cause', 'scan-failed')
+    await shoot(page, 'failure-scan-failed-1366x768')
+    await button(page, 'Till början').click()
+    await button(page, 'Frågor och svar').click()
+    await expect(page.locator('.more-below')).toBeVisible()
+    await shoot(page, 'faq-1366x768')
+  })
+
+  test('at 125 %: the keypad with a fault', async ({ page }) => {
+    await page.setViewportSize({ width: 1536, height: 864 })
+    await button(page, 'Logga in med Mobilt BankID').click()
+    await typeDigits(page, '1990130')
+    await expect(page.locator('#keypad-message')).toHaveClass(/fault/)
+    await shoot(page, 'keypad-fault-1536x864')
+  })
+})
