@@ -144,7 +144,9 @@ export const gatewayThroughput: Metric = {
             collectsSent += 1
             collectMs.push(t.ms)
             if (!t.value.ok) {
-              errors.push(`collect ${t.value.error.kind}`)
+              // With BankID's (or the gateway's) errorCode and status, so the report says which.
+              const error = t.value.error
+              errors.push(`collect ${error.kind}${error.kind === 'bankid-error' ? ` ${error.httpStatus} ${error.errorCode}` : ''}`)
               return
             }
             if (t.value.value.status !== 'pending') {
