@@ -32,7 +32,7 @@ export interface Attempt {
   startedAt: number
   /** Until when an unscanned QR is silently restarted. */
   windowEndsAt: number
-  /** "Are you still there?" is up because the window is ending: an answer gives a new window. */
+  /** "Are you still there?" is up because the window is ending: an answer shows scan-failed (qr-window.ts). */
   windowAsked: boolean
   /** Set at pickup: our own limit for finishing in the app. */
   deadline: number | null

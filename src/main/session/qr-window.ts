@@ -10,7 +10,7 @@ import type { Log } from './session-types'
 
 export interface QrWindowOptions {
   scheduler: Scheduler
-  timing: { qrRestartWindowMs: number; idleWarningMs: number }
+  timing: { idleWarningMs: number }
   log: Log
   /** Put "Are you still there?" up. */
   ask(): void
